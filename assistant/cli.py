@@ -1,0 +1,132 @@
+"""The `enroller` command: a thin shell over the library. Exit 0 on success, 2 on bad input."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+
+
+class UsageError(Exception):
+    """Bad command-line input: printed as one line on stderr, exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports errors as one line (no usage dump), exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def _fail(message: str) -> int:
+    print(f"enroller: error: {message}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def _print_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+
+
+# --- tools -------------------------------------------------------------------------------------------
+
+
+def cmd_tools(args: argparse.Namespace) -> int:
+    """List the deterministic tools."""
+    from tools.registry import TOOLS
+
+    width = max(len(n) for n in TOOLS)
+    for name, spec in TOOLS.items():
+        print(f"{name:<{width}}  {spec.headline}")
+    return EXIT_OK
+
+
+def _describe_tool_fields(name: str) -> str:
+    from tools.registry import get_tool
+
+    spec = get_tool(name)
+    lines = [f"usage: enroller tool {name} --json '{{...}}'", "", spec.description, "", "fields:"]
+    schema = spec.input_model.model_json_schema()
+    required = set(schema.get("required", []))
+    for field, prop in schema.get("properties", {}).items():
+        kind = prop.get("type") or " | ".join(
+            str(p.get("type", p.get("$ref", "?"))) for p in prop.get("anyOf", []) if p.get("type") != "null"
+        )
+        if prop.get("format"):
+            kind = f"{kind} ({prop['format']})"
+        flag = "required" if field in required else "optional"
+        desc = prop.get("description", "")
+        lines.append(f"  {field:<20} {kind:<18} {flag:<9} {desc}")
+    return "\n".join(lines)
+
+
+def cmd_tool(args: argparse.Namespace) -> int:
+    """Run one tool on JSON arguments and print its output model as JSON."""
+    from tools.errors import EnrollerToolError
+    from tools.registry import get_tool
+
+    try:
+        spec = get_tool(args.name)
+    except EnrollerToolError as exc:
+        return _fail(str(exc))
+    if args.help:
+        print(_describe_tool_fields(args.name))
+        return EXIT_OK
+    raw = args.json
+    if raw is None:
+        return _fail(f"--json is required: the arguments for {args.name} as a JSON object")
+    if raw == "-":
+        raw = sys.stdin.read()
+    try:
+        payload = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        return _fail(f"--json is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
+    try:
+        result = spec.run(payload)
+    except EnrollerToolError as exc:
+        return _fail(f"{args.name}: {exc}")
+    _print_json(result.model_dump(mode="json"))
+    return EXIT_OK
+
+
+# --- parser ------------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    parser = _Parser(prog="enroller", description="Enroller Assist: answers for Covered California enrollers.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("tools", help="list the deterministic tools")
+    p.set_defaults(func=cmd_tools)
+
+    p = sub.add_parser("tool", help="run one tool: enroller tool NAME --json '{...}'", add_help=False)
+    p.add_argument("name", help="tool name (see `enroller tools`)")
+    p.add_argument("--json", help="the tool's arguments as a JSON object ('-' reads stdin)")
+    p.add_argument("-h", "--help", action="store_true", help="show the tool's fields")
+    p.set_defaults(func=cmd_tool)
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `enroller` console script."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as exc:
+        return _fail(str(exc))
+    try:
+        code: int = args.func(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

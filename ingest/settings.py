@@ -1,0 +1,49 @@
+"""Run-time configuration: one Settings object, env prefix ENROLLER_, read once and cached."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_data_dir() -> Path:
+    return Path(user_data_dir("enroller-assist", appauthor=False))
+
+
+class Settings(BaseSettings):
+    """Everything the program may configure. See .env.example for each variable."""
+
+    model_config = SettingsConfigDict(env_prefix="ENROLLER_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(default_factory=_default_data_dir, description="Where everything we write lives.")
+    index_dir: Path | None = Field(default=None, description="Index directory; default DATA_DIR/index.")
+    llm: str | None = Field(default=None, description="LangChain chat model id, e.g. openai:gpt-4o-mini.")
+    llm_base_url: str | None = Field(default=None, description="OpenAI-compatible base URL for a local server.")
+    llm_api_key: str | None = Field(default=None, description="API key for the LLM (else the provider's own var).")
+    llm_timeout: float = Field(default=30.0, gt=0, description="Seconds before an LLM call is abandoned.")
+    log_level: str = Field(default="WARNING", description="Python logging level name.")
+
+    @property
+    def resolved_index_dir(self) -> Path:
+        """The index directory in force: ENROLLER_INDEX_DIR, else DATA_DIR/index."""
+        return self.index_dir if self.index_dir is not None else self.data_dir / "index"
+
+    @property
+    def database_path(self) -> Path:
+        """SQLite database for conversations."""
+        return self.data_dir / "enroller.sqlite3"
+
+    @property
+    def log_dir(self) -> Path:
+        """Where log files go."""
+        return self.data_dir / "logs"
+
+
+@cache
+def get_settings() -> Settings:
+    """The process-wide settings, read from the environment on first use."""
+    return Settings()
