@@ -6,31 +6,9 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn
 
-EXIT_OK = 0
-EXIT_BAD_INPUT = 2
-
-
-class UsageError(Exception):
-    """Bad command-line input: printed as one line on stderr, exit 2."""
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse that reports errors as one line (no usage dump), exit 2."""
-
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(message)
-
-
-def _fail(message: str) -> int:
-    print(f"enroller: error: {message}", file=sys.stderr)
-    return EXIT_BAD_INPUT
-
-
-def _print_json(obj: Any) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
-
+from assistant import cli_ask, cli_index
+from assistant.cli_common import EXIT_OK, UsageError, EnrollerParser, fail, print_json
 
 # --- tools -------------------------------------------------------------------------------------------
 
@@ -72,24 +50,24 @@ def cmd_tool(args: argparse.Namespace) -> int:
     try:
         spec = get_tool(args.name)
     except EnrollerToolError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     if args.help:
         print(_describe_tool_fields(args.name))
         return EXIT_OK
     raw = args.json
     if raw is None:
-        return _fail(f"--json is required: the arguments for {args.name} as a JSON object")
+        return fail(f"--json is required: the arguments for {args.name} as a JSON object")
     if raw == "-":
         raw = sys.stdin.read()
     try:
         payload = json.loads(raw)
     except json.JSONDecodeError as exc:
-        return _fail(f"--json is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
+        return fail(f"--json is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
     try:
         result = spec.run(payload)
     except EnrollerToolError as exc:
-        return _fail(f"{args.name}: {exc}")
-    _print_json(result.model_dump(mode="json"))
+        return fail(f"{args.name}: {exc}")
+    print_json(result.model_dump(mode="json"))
     return EXIT_OK
 
 
@@ -98,8 +76,8 @@ def cmd_tool(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
-    parser = _Parser(prog="enroller", description="Enroller Assist: answers for Covered California enrollers.")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    parser = EnrollerParser(prog="enroller", description="Enroller Assist: answers for Covered California enrollers.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=EnrollerParser)
 
     p = sub.add_parser("tools", help="list the deterministic tools")
     p.set_defaults(func=cmd_tools)
@@ -110,6 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-h", "--help", action="store_true", help="show the tool's fields")
     p.set_defaults(func=cmd_tool)
 
+    cli_index.register(sub)  # ingest, search
+    cli_ask.register(sub)  # ask, chat, demo
     return parser
 
 
@@ -119,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
     except UsageError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     try:
         code: int = args.func(args)
     except KeyboardInterrupt:
