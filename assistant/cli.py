@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from assistant import cli_ask, cli_index
-from assistant.cli_common import EXIT_OK, UsageError, EnrollerParser, fail, print_json
+from assistant.cli_common import EXIT_OK, EnrollerParser, UsageError, fail, print_json
 
 # --- tools -------------------------------------------------------------------------------------------
 

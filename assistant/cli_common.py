@@ -23,9 +23,11 @@ class EnrollerParser(argparse.ArgumentParser):
 
 
 def fail(message: str) -> int:
+    """Print one error line on stderr and return the bad-input exit code."""
     print(f"enroller: error: {message}", file=sys.stderr)
     return EXIT_BAD_INPUT
 
 
 def print_json(obj: Any) -> None:
+    """Write `obj` as one line of JSON on stdout."""
     sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
