@@ -1,11 +1,197 @@
-"""`enroller ask`, `enroller chat` and `enroller demo`."""
+"""`enroller ask`, `enroller chat` and `enroller demo`: the assistant on the command line."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
 from typing import Any
+
+from assistant.cli_common import EXIT_BAD_INPUT, EXIT_OK, fail, print_json
+from assistant.models import Answer
+
+DEMO_QUESTIONS = (
+    ("My client's NOD01 is dated March 3, 2026. When does the ROP end?", "2026-03-20"),
+    ("Is the service center open on December 31, 2025?", "2025-12-20"),
+    ("The delegation search says more than one case was found. What now?", "2026-01-05"),
+    ("What should I do after a consumer is terminated for an ROP inconsistency?", "2026-01-05"),
+)
 
 
 def register(sub: Any) -> None:
-    """Add this module's subcommands to the `enroller` parser's subparsers."""
-    _ = (sub, argparse)
+    """Add `ask`, `chat` and `demo` to the `enroller` parser's subparsers."""
+    p = sub.add_parser("ask", help="answer one question (or a JSONL batch) with citations")
+    p.add_argument("question", nargs="?", help="the question, in your own words")
+    p.add_argument("--batch", type=Path, metavar="FILE.jsonl", help='lines {"id", "question", "today"?}')
+    p.add_argument("--index", type=Path, help="index directory (default: the built-in knowledge index)")
+    p.add_argument("--today", type=_iso_date, help="answer as if today were YYYY-MM-DD")
+    p.add_argument("--conversation", metavar="ID", help="continue a conversation (see the JSON output)")
+    p.add_argument("--json", action="store_true", help="print the answer as one JSON object")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("chat", help="an interactive conversation in the terminal")
+    p.add_argument("--index", type=Path, help="index directory (default: the built-in knowledge index)")
+    p.add_argument("--today", type=_iso_date, help="answer as if today were YYYY-MM-DD")
+    p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("demo", help="index the built-in knowledge if needed and answer a few example questions")
+    p.add_argument("--index", type=Path, help="index directory (default: the built-in knowledge index)")
+    p.set_defaults(func=cmd_demo)
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {text!r}") from None
+
+
+class _IndexProblem(Exception):
+    """The index the user named does not exist."""
+
+
+def _prepare_index(index: Path | None) -> Path | None:
+    """An explicit --index must exist; the default index is built from the built-in knowledge when missing."""
+    from ingest import ensure_builtin_index
+    from ingest.index import index_exists
+
+    if index is not None:
+        if not index_exists(index):
+            raise _IndexProblem(f"no index at {index}: run `enroller ingest PATH --index {index}` first")
+        return index
+    return ensure_builtin_index()
+
+
+def _build_assistant(index: Path | None) -> Any:
+    from assistant.engine import Assistant
+    from assistant.logs import configure_logging
+
+    configure_logging()
+    return Assistant.from_settings(index_dir=_prepare_index(index))
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    """Answer one question, or every line of a JSONL batch, in one process."""
+    if args.batch is not None and args.question:
+        return fail("give either a QUESTION or --batch FILE.jsonl, not both")
+    if args.batch is None and not (args.question and args.question.strip()):
+        return fail("question: required (or --batch FILE.jsonl)")
+    if args.batch is not None and not args.batch.is_file():
+        return fail(f"--batch: no such file: {args.batch}")
+    try:
+        assistant = _build_assistant(args.index)
+    except _IndexProblem as exc:
+        return fail(str(exc))
+    try:
+        if args.batch is not None:
+            return _ask_batch(assistant, args.batch, default_today=args.today, as_json=args.json)
+        answer = assistant.ask(args.question, conversation_id=args.conversation, today=args.today)
+        if args.json:
+            print_json(answer.model_dump(mode="json"))
+        else:
+            print(render_answer(answer))
+        return EXIT_OK
+    finally:
+        assistant.close()
+
+
+def _ask_batch(assistant: Any, path: Path, *, default_today: date | None, as_json: bool) -> int:
+    status = EXIT_OK
+    with path.open(encoding="utf-8") as fh:
+        for number, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            item_id: Any = None
+            try:
+                item = json.loads(line)
+                if not isinstance(item, dict):
+                    raise ValueError("expected a JSON object")
+                item_id = item.get("id")
+                question = item.get("question")
+                if not isinstance(question, str) or not question.strip():
+                    raise ValueError("question: required, a non-empty string")
+                today = date.fromisoformat(item["today"]) if item.get("today") else default_today
+                answer = assistant.ask(question, today=today)
+            except (ValueError, json.JSONDecodeError) as exc:
+                status = EXIT_BAD_INPUT
+                print(f"enroller: error: {path}:{number}: {exc}", file=sys.stderr)
+                if as_json:
+                    print_json({"id": item_id, "error": str(exc)})
+                else:
+                    print(f"[{item_id}] error: {exc}")
+                continue
+            if as_json:
+                print_json({"id": item_id, **answer.model_dump(mode="json")})
+            else:
+                print(f"[{item_id}] {answer.question}\n{render_answer(answer)}\n")
+            sys.stdout.flush()
+    return status
+
+
+def render_answer(answer: Answer) -> str:
+    """The answer as plain text: the answer, then where it comes from."""
+    lines = [answer.answer]
+    if answer.tool_calls:
+        lines.append("")
+        lines.extend(f"  tool: {c.name}({_short_args(c.arguments)})" for c in answer.tool_calls)
+    if answer.citations:
+        lines.append("")
+        lines.append("Sources:")
+        lines.extend(f"  - {c.title}, p. {c.page} ({c.source})" for c in answer.citations)
+    return "\n".join(lines)
+
+
+def _short_args(arguments: dict[str, Any]) -> str:
+    parts = []
+    for key, value in arguments.items():
+        text = str(value)
+        parts.append(f"{key}={text if len(text) <= 40 else text[:37] + '...'}")
+    return ", ".join(parts)
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    """An interactive conversation: follow-ups keep their context; /new starts over, /quit leaves."""
+    try:
+        assistant = _build_assistant(args.index)
+    except _IndexProblem as exc:
+        return fail(str(exc))
+    conversation: str | None = None
+    print("Enroller Assist. Ask about ROP dates, delegation, help requests, the CRW, Service Center hours.")
+    print("Type /new for a new conversation, /quit to leave. Don't paste consumer PII.")
+    try:
+        while True:
+            try:
+                question = input("\nyou> ").strip()
+            except EOFError:
+                break
+            if not question:
+                continue
+            if question in ("/quit", "/exit"):
+                break
+            if question == "/new":
+                conversation = None
+                print("(new conversation)")
+                continue
+            answer = assistant.ask(question, conversation_id=conversation, today=args.today)
+            conversation = answer.conversation_id
+            print("\n" + render_answer(answer))
+    finally:
+        assistant.close()
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """The README's main job: index the built-in knowledge (if needed) and answer a few real questions."""
+    try:
+        assistant = _build_assistant(args.index)
+    except _IndexProblem as exc:
+        return fail(str(exc))
+    try:
+        for question, today in DEMO_QUESTIONS:
+            answer = assistant.ask(question, today=date.fromisoformat(today))
+            print(f"Q ({today}): {question}\n{render_answer(answer)}\n{'-' * 100}")
+    finally:
+        assistant.close()
+    return EXIT_OK
