@@ -1,0 +1,228 @@
+"""Score the deterministic assistant on the question sets over ../shared/corpus.
+
+    .venv/bin/python evals/run_assistant_eval.py [--index DIR] [--split test|dev|all] [--calibrate] [--out FILE]
+
+Document questions (evals/questions.jsonl): the answer contains a key phrase; a top-3 citation names the
+right document (and, reported too, the right page); the assistant did not abstain.
+Tool questions (evals/tool_questions.jsonl): the right tool ran with the expected arguments.
+Out-of-scope questions (evals/out_of_scope.jsonl): route "fallback".
+Latency: marginal time per question in one process (p50/p95), and a fresh `enroller ask` process from start
+to first answer. `--calibrate` grid-searches the abstention thresholds on the dev split.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+EVALS = ROOT / "evals"
+DEFAULT_TODAY = date(2026, 1, 5)
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    """Every JSON object of a .jsonl file."""
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def normalise(text: str) -> str:
+    """Lower-case with single spaces, curly quotes and dashes made plain."""
+    table = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
+    return " ".join(text.translate(table).lower().split())
+
+
+def contains_fact(answer: str, phrases: list[str] | str) -> bool:
+    """True when any key phrase occurs in the answer (case and whitespace ignored)."""
+    items = [phrases] if isinstance(phrases, str) else phrases
+    text = normalise(answer)
+    return any(normalise(p) in text for p in items)
+
+
+@dataclass
+class Tally:
+    """Counts of one metric."""
+
+    hits: int = 0
+    total: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    def add(self, ok: bool, label: str) -> None:
+        """Count one case."""
+        self.total += 1
+        if ok:
+            self.hits += 1
+        else:
+            self.misses.append(label)
+
+    @property
+    def rate(self) -> float:
+        """Share of hits."""
+        return self.hits / self.total if self.total else 0.0
+
+
+def build_corpus_index(target: Path) -> None:
+    """Index ../shared/corpus into `target` (skipped when it already holds an index)."""
+    from ingest.index import index_exists, ingest_paths
+
+    if not index_exists(target):
+        report = ingest_paths([CORPUS], index_dir=target, progress=False)
+        print(f"indexed {CORPUS} into {target}: {report}", file=sys.stderr)
+
+
+def in_split(item: dict[str, Any], split: str) -> bool:
+    """Whether an item belongs to the requested split (items without one count as test)."""
+    return split == "all" or item.get("split", "test") == split
+
+
+def evaluate(index: Path, split: str) -> dict[str, Any]:
+    """Run every question set through one Assistant; return the metrics."""
+    from assistant.engine import Assistant
+
+    assistant = Assistant(index_dir=index)
+    docs = [q for q in read_jsonl(EVALS / "questions.jsonl") if in_split(q, split)]
+    tools = read_jsonl(EVALS / "tool_questions.jsonl")
+    oos = [q for q in read_jsonl(EVALS / "out_of_scope.jsonl") if in_split(q, split)]
+
+    assistant.ask("warm up: how many days is the ROP?", today=DEFAULT_TODAY)
+    fact, doc_top3, page_top3, answered = Tally(), Tally(), Tally(), Tally()
+    timings: list[float] = []
+    for q in docs:
+        started = time.perf_counter()
+        a = assistant.ask(q["question"], today=DEFAULT_TODAY)
+        timings.append((time.perf_counter() - started) * 1000)
+        label = f"{q['id']}: {q['question']}"
+        fact.add(contains_fact(a.answer, q["answer"]), f"{label} -> {a.answer[:160]!r}")
+        top3 = a.citations[:3]
+        doc_top3.add(any(c.source == q["source"] for c in top3), label)
+        page_top3.add(any(c.source == q["source"] and c.page in q["pages"] for c in top3), label)
+        answered.add(a.route != "fallback", label)
+
+    routing, arguments = Tally(), Tally()
+    for q in tools:
+        today = date.fromisoformat(q["today"]) if q.get("today") else DEFAULT_TODAY
+        started = time.perf_counter()
+        a = assistant.ask(q["question"], today=today)
+        timings.append((time.perf_counter() - started) * 1000)
+        names = [c.name for c in a.tool_calls]
+        label = f"{q['id']}: {q['question']} -> {names}"
+        routing.add(q["tool"] in names, label)
+        call = next((c for c in a.tool_calls if c.name == q["tool"]), None)
+        expected = q.get("arguments", {})
+        got = call.arguments if call else {}
+        ok = call is not None and all(str(got.get(k)) == str(v) for k, v in expected.items())
+        arguments.add(ok, f"{label} expected {expected} got {got}")
+
+    abstain = Tally()
+    for q in oos:
+        started = time.perf_counter()
+        a = assistant.ask(q["question"], today=DEFAULT_TODAY)
+        timings.append((time.perf_counter() - started) * 1000)
+        abstain.add(a.route == "fallback", f"{q['id']}: {q['question']} -> {a.route}: {a.answer[:120]!r}")
+    assistant.close()
+
+    ordered = sorted(timings)
+    return {
+        "split": split,
+        "counts": {"documents": len(docs), "tools": len(tools), "out_of_scope": len(oos)},
+        "key_fact": fact,
+        "top3_document": doc_top3,
+        "top3_page": page_top3,
+        "false_abstention": Tally(answered.total - answered.hits, answered.total, answered.misses),
+        "tool_routing": routing,
+        "tool_arguments": arguments,
+        "oos_abstention": abstain,
+        "latency_ms": {
+            "p50": statistics.median(ordered),
+            "p95": ordered[int(0.95 * (len(ordered) - 1))],
+        },
+    }
+
+
+def cold_start(index: Path) -> float:
+    """Seconds from starting a fresh `enroller ask` process to its printed answer."""
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_HUB_DISABLE_PROGRESS_BARS": "1"}
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "assistant", "ask", "who can reinstate a consumer after ROP termination?"]
+        + ["--index", str(index), "--today", DEFAULT_TODAY.isoformat()],
+        check=True,
+        capture_output=True,
+        env=env,
+    )
+    return time.perf_counter() - started
+
+
+def calibrate(index: Path) -> None:
+    """Grid-search the abstention thresholds on the dev split and print the trade-off."""
+    from assistant.composer import compose_answer, tokenize
+    from ingest.retrieval import Retriever
+
+    retriever = Retriever.open(index)
+    docs = [q for q in read_jsonl(EVALS / "questions.jsonl") if in_split(q, "dev")]
+    oos = [q for q in read_jsonl(EVALS / "out_of_scope.jsonl") if in_split(q, "dev")]
+
+    def signals(question: str) -> tuple[float, float]:
+        hits = retriever.search(question, k=6)
+        comp = compose_answer(question, hits)
+        q = set(tokenize(question))
+        top = comp.sentences[0] if comp.sentences else ""
+        overlap = len(q & set(tokenize(top))) / len(q) if q else 0.0
+        return float(getattr(hits[0], "dense_score", 1.0) if hits else 0.0), overlap
+
+    doc_signals = [signals(q["question"]) for q in docs]
+    oos_signals = [signals(q["question"]) for q in oos]
+    print("min_dense min_overlap  false_abstain  oos_abstain")
+    for d in [x / 100 for x in range(20, 61, 5)]:
+        for o in [x / 100 for x in range(0, 51, 5)]:
+            fa = sum(1 for s in doc_signals if s[0] < d or s[1] < o) / len(doc_signals)
+            ab = sum(1 for s in oos_signals if s[0] < d or s[1] < o) / len(oos_signals)
+            print(f"{d:9.2f} {o:11.2f}  {fa:13.2f}  {ab:11.2f}")
+
+
+def main() -> int:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index", type=Path, help="an index of ../shared/corpus (built if missing)")
+    parser.add_argument("--split", choices=["test", "dev", "all"], default="all")
+    parser.add_argument("--calibrate", action="store_true", help="print the abstention threshold grid (dev)")
+    parser.add_argument("--out", type=Path, help="also write the metrics as JSON here")
+    args = parser.parse_args()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    with tempfile.TemporaryDirectory(prefix="enroller-eval-") as tmp:
+        os.environ.setdefault("ENROLLER_DATA_DIR", tmp)
+        index = args.index or Path(tmp) / "index"
+        build_corpus_index(index)
+        if args.calibrate:
+            calibrate(index)
+            return 0
+        metrics = evaluate(index, args.split)
+        metrics["cold_start_s"] = cold_start(index)
+    report: dict[str, Any] = {}
+    for name, value in metrics.items():
+        if isinstance(value, Tally):
+            report[name] = {"rate": round(value.rate, 3), "hits": value.hits, "total": value.total}
+            print(f"{name:18} {value.rate:6.1%}  ({value.hits}/{value.total})")
+            for miss in value.misses[:40]:
+                print(f"    miss {miss}")
+        else:
+            report[name] = value
+            print(f"{name:18} {value}")
+    if args.out:
+        args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
