@@ -177,7 +177,9 @@ class Assistant:
 
     def _answer_deterministically(self, ctx: TurnContext) -> Answer:
         plan = plan_turn(ctx.question, ctx.today, ctx.history, now=ctx.now)
-        log.debug("plan intent=%s calls=%s retrieve=%s matched=%s", plan.intent, plan.calls, plan.retrieve, plan.matched)
+        log.debug(
+            "plan intent=%s calls=%s retrieve=%s matched=%s", plan.intent, plan.calls, plan.retrieve, plan.matched
+        )
         if plan.followup:
             return self._reply(ctx, plan.followup, "tool", [], [])
         if plan.intent == "smalltalk" and not plan.calls:

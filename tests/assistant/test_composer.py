@@ -1,0 +1,93 @@
+"""The extractive composer: sentences come only from the passages, each traceable to a page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from assistant.composer import compose_answer, marker_citations, split_sentences
+
+
+@dataclass
+class FakeHit:
+    """The hit fields the composer reads."""
+
+    source: str
+    title: str
+    page: int
+    text: str
+
+
+HITS = [
+    FakeHit(
+        "rop.pdf",
+        "ROP guide",
+        6,
+        "Mitigation\nThe NOD03 warning goes out 45 days after the NOD01.\n"
+        "• Watch the Daily Summary Email for the alert the day after.",
+    ),
+    FakeHit("deck.pdf", "Webinar", 105, "Agent/CEC Service Center\nVoice: Monday - Friday 8:00 a.m. - 6:00 p.m."),
+    FakeHit("rop.pdf", "ROP guide", 3, "The reasonable opportunity period lasts 95 days from the notice date."),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "One sentence here. Another one follows.", ["One sentence here.", "Another one follows."], id="two"
+        ),
+        pytest.param(
+            "• Bullet one is here\n• Bullet two is here", ["Bullet one is here", "Bullet two is here"], id="bullets"
+        ),
+        pytest.param(
+            "A line that breaks\nin the middle of it.", ["A line that breaks in the middle of it."], id="wrap"
+        ),
+        pytest.param("Hi\nOK", [], id="fragments-dropped"),
+    ],
+)
+def test_split_sentences(text: str, expected: list[str]) -> None:
+    """Passages split into sentences and bullets; wrapped lines rejoin; fragments are dropped."""
+    assert split_sentences(text) == expected
+
+
+def test_marker_becomes_citation_of_the_original_page() -> None:
+    """A `[webinar p.105, p.106]` marker in our own guides cites those webinar PDF pages and is stripped."""
+    text, cites = marker_citations("Extended hours apply on 12/31 [webinar p.105, p.106].", snippet="s")
+    assert text == "Extended hours apply on 12/31."
+    assert [(c.source, c.page) for c in cites] == [
+        ("OE2026_CalHEERS_Enroller_Portal_Webinar.pdf", 105),
+        ("OE2026_CalHEERS_Enroller_Portal_Webinar.pdf", 106),
+    ]
+
+
+def test_unknown_marker_key_is_left_alone() -> None:
+    """A marker naming no known document yields no citation."""
+    _, cites = marker_citations("Something [nowhere p.3].", snippet="s")
+    assert cites == []
+
+
+def test_answer_sentences_all_come_from_the_passages() -> None:
+    """Every composed sentence is text of a passage, and its citation names that passage's page."""
+    comp = compose_answer("when does the NOD03 go out?", HITS)
+    assert comp.sentences, "expected an answer"
+    assert comp.sentences[0] == "The NOD03 warning goes out 45 days after the NOD01."
+    joined = " ".join(h.text.replace("\n", " ") for h in HITS)
+    for sentence in comp.sentences:
+        assert sentence.rstrip(".") in joined
+    assert (comp.citations[0].source, comp.citations[0].page) == ("rop.pdf", 6)
+
+
+def test_most_direct_sentence_first_even_from_a_lower_ranked_passage() -> None:
+    """A sentence that answers better wins even when its passage ranked third."""
+    comp = compose_answer("how many days does the reasonable opportunity period last?", HITS)
+    assert comp.sentences[0].startswith("The reasonable opportunity period lasts 95 days")
+    assert comp.citations[0].page == 3
+
+
+def test_no_passages_no_answer() -> None:
+    """With nothing retrieved the composition is empty (the assistant then abstains)."""
+    comp = compose_answer("anything", [])
+    assert comp.sentences == ()
+    assert comp.citations == ()
