@@ -38,76 +38,11 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
 _BULLET = re.compile(r"^\s*(?:[•●▪◦‣∙·*>\-–—]|o\s|\d{1,2}[.)]\s)\s*")
 _TOKEN = re.compile(r"[a-z0-9]+(?:[/'][a-z0-9]+)*")
 _STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "been",
-        "but",
-        "by",
-        "can",
-        "could",
-        "do",
-        "does",
-        "did",
-        "for",
-        "from",
-        "had",
-        "has",
-        "have",
-        "how",
-        "i",
-        "if",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "me",
-        "my",
-        "of",
-        "on",
-        "or",
-        "our",
-        "so",
-        "than",
-        "that",
-        "the",
-        "their",
-        "them",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "to",
-        "up",
-        "was",
-        "we",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "who",
-        "why",
-        "will",
-        "with",
-        "would",
-        "you",
-        "your",
-        "yours",
-        "client",
-        "clients",
-        "consumer",
-        "consumers",
-        "s",
-        "t",
-    ]
+    """
+    a an and are as at be been but by can could do does did for from had has have how i if in into is it
+    its me my of on or our so than that the their them then there these they this to up was we were what
+    when where which who why will with would you your yours client clients consumer consumers s t
+    """.split()
 )
 _NUMERIC_QUESTION = re.compile(r"\b(when|how (long|many|much|soon)|what (time|date|day|hours)|deadline|days?)\b", re.I)
 
@@ -155,8 +90,8 @@ def split_sentences(text: str) -> list[str]:
         line = _BULLET.sub("", raw_line).strip()
         if not line:
             continue
-        for piece in _SENTENCE_END.split(line):
-            piece = piece.strip()
+        for raw_piece in _SENTENCE_END.split(line):
+            piece = raw_piece.strip()
             if len(piece.split()) >= 3:
                 out.append(piece)
     return _merge_continuations(out)

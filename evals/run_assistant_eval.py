@@ -155,8 +155,10 @@ def cold_start(index: Path) -> float:
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_HUB_DISABLE_PROGRESS_BARS": "1"}
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "assistant", "ask", "who can reinstate a consumer after ROP termination?"]
-        + ["--index", str(index), "--today", DEFAULT_TODAY.isoformat()],
+        [
+            *(sys.executable, "-m", "assistant", "ask", "who can reinstate a consumer after ROP termination?"),
+            *("--index", str(index), "--today", DEFAULT_TODAY.isoformat()),
+        ],
         check=True,
         capture_output=True,
         env=env,
@@ -166,8 +168,9 @@ def cold_start(index: Path) -> float:
 
 def calibrate(index: Path) -> None:
     """Grid-search the abstention thresholds on the dev split and print the trade-off."""
-    from assistant.composer import compose_answer, tokenize
     from ingest.retrieval import Retriever
+
+    from assistant.composer import compose_answer, tokenize
 
     retriever = Retriever.open(index)
     docs = [q for q in read_jsonl(EVALS / "questions.jsonl") if in_split(q, "dev")]
