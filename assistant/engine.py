@@ -162,7 +162,7 @@ class Assistant:
         from assistant.llm import LlmUnavailable
 
         try:
-            result = self.llm.respond(ctx.question, today=ctx.today, history=ctx.history)  # type: ignore[union-attr]
+            result = self.llm.respond(ctx.question, today=ctx.today, history=ctx.history)
         except LlmUnavailable as exc:
             log.warning("LLM unavailable (%s): answering deterministically", exc)
             return None

@@ -1,0 +1,129 @@
+"""`Assistant.ask` wiring with our own boundaries faked: the search function and the LLM responder."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+
+from assistant.engine import Assistant, EmptyQuestionError
+from assistant.models import Citation, ToolCall
+
+TODAY = date(2026, 1, 5)
+
+
+@dataclass
+class FakeHit:
+    """A retrieval hit with the fields the engine reads."""
+
+    source: str
+    title: str
+    page: int
+    text: str
+    score: float = 1.0
+    chunk_id: str = "c"
+    doc_date: str | None = None
+    section: str = ""
+    dense_score: float = 0.8
+
+
+def _search_returning(*hits: FakeHit) -> Any:
+    def search(query: str, k: int) -> list[FakeHit]:
+        return list(hits)[:k]
+
+    return search
+
+
+CARRIER_HIT = FakeHit(
+    "rop.pdf",
+    "ROP guide",
+    8,
+    "Only Covered California can reinstate these consumers; carriers cannot process ROP reinstatements.",
+)
+
+
+def test_empty_question_is_an_error() -> None:
+    """A blank question raises a clear error instead of answering."""
+    assistant = Assistant(search=_search_returning())
+    with pytest.raises(EmptyQuestionError, match="empty"):
+        assistant.ask("   ")
+
+
+def test_document_answer_cites_the_passage_page() -> None:
+    """A confident retrieval answer quotes the passage and cites its document and page."""
+    assistant = Assistant(search=_search_returning(CARRIER_HIT))
+    answer = assistant.ask("can carriers reinstate consumers after an ROP termination?", today=TODAY)
+    assert answer.route == "retrieval"
+    assert "carriers cannot process ROP reinstatements" in answer.answer
+    assert [(c.source, c.page) for c in answer.citations] == [("rop.pdf", 8)]
+
+
+def test_low_similarity_abstains_with_service_center_hours() -> None:
+    """When the best passage is not similar enough, the answer is a fallback with today's Service Center hours."""
+    weak = FakeHit("deck.pdf", "Webinar", 3, "Welcome to the webinar about enrollment tools.", dense_score=0.05)
+    assistant = Assistant(search=_search_returning(weak))
+    answer = assistant.ask("what's the best pizza place near the office?", today=TODAY)
+    assert answer.route == "fallback"
+    assert [c.name for c in answer.tool_calls] == ["service_center_hours"]
+    assert answer.tool_calls[0].arguments == {"date": TODAY.isoformat()}
+    assert "couldn't find" in answer.answer
+
+
+class FailingLlm:
+    """An LLM responder that is down."""
+
+    calls = 0
+
+    def respond(self, question: str, *, today: date, history: Any = ()) -> Any:
+        from assistant.llm import LlmUnavailable
+
+        FailingLlm.calls += 1
+        raise LlmUnavailable("connection refused")
+
+
+@dataclass
+class FakeResult:
+    """What LlmResponder.respond returns."""
+
+    answer: str
+    tool_calls: list[ToolCall]
+    citations: list[Citation]
+    route: str
+
+
+class RecordingLlm:
+    """An LLM responder that answers and records what it was sent."""
+
+    def __init__(self) -> None:
+        self.questions: list[str] = []
+
+    def respond(self, question: str, *, today: date, history: Any = ()) -> FakeResult:
+        self.questions.append(question)
+        cite = Citation(source="rop.pdf", title="ROP guide", page=8, snippet="only Covered California")
+        return FakeResult("Only Covered California can reinstate [1].", [], [cite], "retrieval")
+
+
+def test_llm_failure_falls_back_to_the_deterministic_path(caplog: pytest.LogCaptureFixture) -> None:
+    """When the LLM errors, the deterministic path answers and the log says so."""
+    assistant = Assistant(search=_search_returning(CARRIER_HIT), llm=FailingLlm())
+    with caplog.at_level(logging.WARNING, logger="enroller.assistant"):
+        answer = assistant.ask("can carriers reinstate consumers after an ROP termination?", today=TODAY)
+    assert FailingLlm.calls >= 1
+    assert answer.route == "retrieval"
+    assert "carriers cannot process ROP reinstatements" in answer.answer
+    assert any("LLM unavailable" in r.getMessage() for r in caplog.records)
+
+
+def test_llm_gets_the_redacted_question_and_its_answer_is_used() -> None:
+    """In LLM mode the model sees the question with PII replaced, and its cited answer is returned."""
+    llm = RecordingLlm()
+    assistant = Assistant(search=_search_returning(CARRIER_HIT), llm=llm)
+    answer = assistant.ask("SSN 123-45-6789: can the carrier reinstate her?", today=TODAY)
+    assert llm.questions
+    assert "123-45-6789" not in llm.questions[0]
+    assert "[SSN]" in llm.questions[0]
+    assert answer.route == "retrieval"
+    assert answer.citations[0].page == 8
