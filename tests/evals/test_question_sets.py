@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from pypdf import PdfReader
 
 EVALS_DIR = Path(__file__).resolve().parents[2] / "evals"
@@ -40,6 +41,7 @@ MIN_PER_TOOL = {
     "help_request_router": 4,
     "resolution_reason_picker": 4,
 }
+COPIED_RUN = 8  # words in a row shared with a source that mean a question was copied, not paraphrased
 DEV_COUNT = {"questions.jsonl": 30, "out_of_scope.jsonl": 10}
 
 
@@ -57,6 +59,11 @@ OUT_OF_SCOPE = read_jsonl("out_of_scope.jsonl")
 def normalise(text: str) -> str:
     """Lower-case text with runs of whitespace collapsed to one space."""
     return " ".join(text.lower().split())
+
+
+def plain_words(text: str) -> list[str]:
+    """Lower-case words without punctuation or apostrophes."""
+    return re.findall(r"[a-z0-9]+", text.lower().replace("’", "").replace("'", ""))
 
 
 @cache
@@ -169,6 +176,20 @@ def test_questions_are_not_duplicated() -> None:
     assert [t for t, n in Counter(texts).items() if n > 1] == []
 
 
+def test_questions_are_paraphrased(corpus_dir: Path) -> None:
+    """Document questions are in an enroller's words: none shares 8 consecutive words with the sources."""
+    seeds = sorted((corpus_dir.parent / "seeds").glob("*.txt"))
+    assert seeds
+    source_words = [w for path in seeds for w in plain_words(path.read_text(encoding="utf-8", errors="replace"))]
+    runs = {tuple(source_words[i : i + COPIED_RUN]) for i in range(len(source_words) - COPIED_RUN + 1)}
+    copied = []
+    for q in QUESTIONS:
+        words = plain_words(q["question"])
+        if any(tuple(words[i : i + COPIED_RUN]) in runs for i in range(len(words) - COPIED_RUN + 1)):
+            copied.append(q["id"])
+    assert copied == []
+
+
 @pytest.mark.parametrize("item", QUESTIONS, ids=item_id)
 def test_question_answer_is_on_its_pages(item: dict[str, Any], corpus_dir: Path) -> None:
     """The source PDF exists, every page is within it, and an answer phrase is in a listed page's text."""
@@ -254,3 +275,24 @@ def test_out_of_scope_shape() -> None:
         assert re.fullmatch(r"o\d{3}", q["id"]), q["id"]
         assert q["question"].strip()
         assert q["split"] == ("dev" if position < DEV_COUNT["out_of_scope.jsonl"] else "test"), q["id"]
+
+
+# ---------------------------------------------------------------- conversation scripts
+
+
+def test_conversation_scripts_are_well_formed(corpus_dir: Path) -> None:
+    """The optional multi-turn scripts use known routes and tools, ISO dates, and cite real PDF pages."""
+    scripts = yaml.safe_load((EVALS_DIR / "conversations.yaml").read_text(encoding="utf-8"))
+    assert len(scripts) >= 8
+    assert len({s["id"] for s in scripts}) == len(scripts)
+    for script in scripts:
+        assert len(script["turns"]) >= 2, script["id"]
+        for turn in script["turns"]:
+            assert turn["ask"].strip()
+            date.fromisoformat(turn["today"])
+            assert turn.get("route", "tool") in {"tool", "retrieval", "fallback"}
+            assert turn.get("tool", "rop_calculator") in TOOL_NAMES
+            for cite in turn.get("cites", []):
+                pdf = corpus_dir / cite["source"]
+                assert pdf.is_file(), cite
+                assert 1 <= cite.get("page", 1) <= len(page_texts(pdf)), cite
