@@ -66,6 +66,8 @@ class TurnContext:
     now: datetime | None
     conversation_id: str
     history: list[Answer]
+    pending: dict[str, Any] | None = None
+    next_pending: dict[str, Any] | None = None
 
 
 SearchFn = Callable[[str, int], list[Any]]
@@ -139,13 +141,14 @@ class Assistant:
             now=now,
             conversation_id=cid,
             history=self.store.history(cid),
+            pending=self.store.pending(cid),
         )
         answer = self._answer_with_llm(ctx) if self.llm is not None else None
         if answer is None:
             answer = self._answer_deterministically(ctx)
         if ctx.pii_kinds and not any(self.texts.pii_warning in turn.answer for turn in ctx.history):
             answer = answer.model_copy(update={"answer": f"{self.texts.pii_warning}\n\n{answer.answer}"})
-        self.store.append(answer, today=today)
+        self.store.append(answer, today=today, pending=ctx.next_pending)
         log.info(
             "turn conversation=%s route=%s tools=%s citations=%d pii=%s ms=%.0f question=%r",
             cid,
@@ -161,6 +164,8 @@ class Assistant:
     def _answer_with_llm(self, ctx: TurnContext) -> Answer | None:
         from assistant.llm import LlmUnavailable
 
+        if self.llm is None:
+            return None
         try:
             result = self.llm.respond(ctx.question, today=ctx.today, history=ctx.history)
         except LlmUnavailable as exc:
@@ -176,10 +181,11 @@ class Assistant:
         )
 
     def _answer_deterministically(self, ctx: TurnContext) -> Answer:
-        plan = plan_turn(ctx.question, ctx.today, ctx.history, now=ctx.now)
+        plan = plan_turn(ctx.question, ctx.today, ctx.history, now=ctx.now, pending=ctx.pending)
         log.debug(
             "plan intent=%s calls=%s retrieve=%s matched=%s", plan.intent, plan.calls, plan.retrieve, plan.matched
         )
+        ctx.next_pending = plan.pending
         if plan.followup:
             return self._reply(ctx, plan.followup, "tool", [], [])
         if plan.intent == "smalltalk" and not plan.calls:

@@ -1,0 +1,393 @@
+"""The deterministic router: which tool (with which arguments), the documents, or a follow-up question.
+
+It reads one redacted question plus the recent turns of the conversation. Patterns live in
+knowledge/routing.yaml; this module only applies them. Arguments are validated later by each tool's
+pydantic model; the router's job is to find them in the text, never to compute with them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cache
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict
+
+from assistant.dates import FoundDate, parse_dates
+from assistant.models import Answer
+from tools.facts import load_facts
+
+# --- the data file -----------------------------------------------------------------------------------
+
+
+def _compile(values: Any) -> Any:
+    """Regular expressions from the data file, compiled case-insensitively (a bad one fails at load time)."""
+    if not isinstance(values, list):
+        return values
+    return [re.compile(v, re.IGNORECASE) if isinstance(v, str) else v for v in values]
+
+
+Patterns = Annotated[list[re.Pattern[str]], BeforeValidator(_compile)]
+
+
+class _Compiled(BaseModel):
+    model_config = ConfigDict(arbitrary_types_allowed=True, extra="forbid")
+
+
+class RopRules(_Compiled):
+    """How ROP questions are recognised and their dates assigned (knowledge/routing.yaml `rop`)."""
+
+    triggers: Patterns
+    needs_date: Patterns
+    about_now: Patterns
+    roles: dict[str, Patterns]
+    inconsistencies: dict[str, Patterns]
+    followup: str
+
+
+class ServiceCenterRules(_Compiled):
+    """Service Center hours questions."""
+
+    triggers: Patterns
+    weak_triggers: Patterns
+    asks_hours: Patterns
+    now: Patterns
+
+
+class EscalationRules(_Compiled):
+    """Escalation timeline questions."""
+
+    triggers: Patterns
+    asks_timeline: Patterns
+
+
+class DelegationRules(_Compiled):
+    """Delegation Tool result questions."""
+
+    triggers: Patterns
+    result_words: Patterns
+
+
+class TextToolRules(_Compiled):
+    """A free-text tool: its triggers and the words that only talk about the request itself."""
+
+    triggers: Patterns
+    meta_words: set[str]
+    followup: str | None = None
+
+
+class RoutingRules(_Compiled):
+    """Schema of knowledge/routing.yaml."""
+
+    rop: RopRules
+    service_center: ServiceCenterRules
+    escalation: EscalationRules
+    delegation: DelegationRules
+    help_request: TextToolRules
+    resolution: TextToolRules
+    smalltalk: Patterns
+    out_of_scope: Patterns
+
+
+@cache
+def routing_rules() -> RoutingRules:
+    """The router's patterns, loaded once."""
+    return load_facts("routing.yaml", RoutingRules)
+
+
+# --- the plan ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlannedCall:
+    """A tool to run and the arguments found for it (validated by the tool, not here)."""
+
+    name: str
+    arguments: dict[str, Any]
+
+
+@dataclass
+class Plan:
+    """What to do with one turn."""
+
+    intent: str
+    calls: list[PlannedCall] = field(default_factory=list)
+    retrieve: bool = False
+    query: str = ""
+    followup: str | None = None
+    pending: dict[str, Any] | None = None
+    matched: list[str] = field(default_factory=list)
+
+
+def _hits(patterns: Patterns, text: str) -> list[str]:
+    return [m.group(0) for p in patterns if (m := p.search(text))]
+
+
+_WORD = re.compile(r"[a-z0-9']+")
+_PLACEHOLDER = re.compile(r"\[(?:SSN|ITIN|PHONE|EMAIL|DOB)\]")
+_REFERS_BACK = re.compile(r"\b(?:that|this|it|them|those|same|what about|how about|and if)\b", re.IGNORECASE)
+
+
+def _content_words(text: str, meta: set[str]) -> list[str]:
+    return [w for w in _WORD.findall(_PLACEHOLDER.sub(" ", text.lower())) if w not in meta and not w.isdigit()]
+
+
+def _last_call(history: list[Answer], name: str) -> dict[str, Any] | None:
+    for turn in reversed(history):
+        for call in turn.tool_calls:
+            if call.name == name:
+                return dict(call.arguments)
+    return None
+
+
+def _previous_question(history: list[Answer]) -> str | None:
+    for turn in reversed(history):
+        if turn.question.strip():
+            return turn.question
+    return None
+
+
+# --- ROP ---------------------------------------------------------------------------------------------
+
+_ROLE_WINDOW = 60
+
+
+def _assign_roles(text: str, found: list[FoundDate], rules: RopRules) -> dict[str, FoundDate]:
+    """Give each date a role by the nearest role word before it (same clause); unlabelled → notice."""
+    roles: dict[str, FoundDate] = {}
+    unlabelled: list[FoundDate] = []
+    previous_end = 0
+    for item in found:
+        window_start = max(previous_end, item.start - _ROLE_WINDOW)
+        window = text[window_start : item.start].lower()
+        best: tuple[int, str] | None = None
+        for role, patterns in rules.roles.items():
+            for pattern in patterns:
+                for m in pattern.finditer(window):
+                    if best is None or m.end() > best[0]:
+                        best = (m.end(), role)
+        if best is None:
+            # "6/1/26 termination": a role word right after the date counts too.
+            after = text[item.end : item.end + 20].lower()
+            for role, patterns in rules.roles.items():
+                if any(p.match(after.lstrip(" ,")) for p in patterns):
+                    best = (0, role)
+                    break
+        if best is not None and best[1] not in roles:
+            roles[best[1]] = item
+        else:
+            unlabelled.append(item)
+        previous_end = item.end
+    for item in unlabelled:
+        if "notice_date" not in roles:
+            roles["notice_date"] = item
+    return roles
+
+
+def _inconsistency(text: str, rules: RopRules) -> tuple[str | None, list[str]]:
+    cleaned = _PLACEHOLDER.sub(" ", text)
+    for key, patterns in rules.inconsistencies.items():
+        hits = _hits(patterns, cleaned)
+        if hits:
+            return key, hits
+    return None, []
+
+
+def _plan_rop(text: str, today: date, history: list[Answer], pending: dict[str, Any] | None) -> Plan | None:
+    rules = routing_rules().rop
+    triggers = _hits(rules.triggers, text)
+    inconsistency, inc_hits = _inconsistency(text, rules)
+    previous = _last_call(history, "rop_calculator")
+    continuing = pending is not None and pending.get("tool") == "rop_calculator"
+    follows_up = previous is not None and (inc_hits or _REFERS_BACK.search(text)) and not triggers
+    if not triggers and not continuing and not follows_up:
+        return None
+
+    found = [f for f in parse_dates(text, today, "past") if f.value is not None or f.problem]
+    bad = next((f for f in found if f.problem), None)
+    if bad is not None:
+        return Plan(
+            intent="rop",
+            followup=f"{bad.text!r} isn't a real date ({bad.problem}). What date is printed on the NOD01 notice?",
+            pending={"tool": "rop_calculator", "arguments": {}, "missing": "notice_date"},
+            matched=triggers,
+        )
+    roles = _assign_roles(text, [f for f in found if f.value is not None], rules)
+    arguments: dict[str, Any] = {}
+    if continuing and pending is not None:
+        arguments.update(pending.get("arguments", {}))
+    elif previous is not None and not roles.get("notice_date"):
+        arguments.update({k: v for k, v in previous.items() if k != "today"})
+    for role, item in roles.items():
+        assert item.value is not None
+        arguments[role] = item.value.isoformat()
+    if inconsistency:
+        arguments["inconsistency"] = inconsistency
+    if _hits(rules.about_now, text):
+        arguments["today"] = today.isoformat()
+    matched = triggers + inc_hits
+
+    if "notice_date" not in arguments:
+        if continuing or _hits(rules.needs_date, text) or "termination_date" in arguments:
+            return Plan(
+                intent="rop",
+                followup=rules.followup,
+                pending={"tool": "rop_calculator", "arguments": arguments, "missing": "notice_date"},
+                matched=matched,
+            )
+        return None  # a general ROP question: the documents answer it
+    return Plan(
+        intent="rop",
+        calls=[PlannedCall("rop_calculator", arguments)],
+        retrieve=True,
+        query=text,
+        matched=matched,
+    )
+
+
+# --- Service Center, escalations --------------------------------------------------------------------
+
+
+def _plan_service_center(text: str, today: date, now: datetime | None) -> Plan | None:
+    rules = routing_rules().service_center
+    found = [f for f in parse_dates(text, today, "future") if f.value is not None]
+    triggers = _hits(rules.triggers, text) or (_hits(rules.weak_triggers, text) if found else [])
+    if not triggers or not _hits(rules.asks_hours, text):
+        return None
+    arguments: dict[str, Any]
+    if found:
+        assert found[0].value is not None
+        arguments = {"date": found[0].value.isoformat()}
+    elif now is not None and _hits(rules.now, text):
+        arguments = {"at": now.isoformat()}
+    else:
+        arguments = {"date": today.isoformat()}
+    return Plan(
+        intent="service_center",
+        calls=[PlannedCall("service_center_hours", arguments)],
+        retrieve=True,
+        query=text,
+        matched=triggers,
+    )
+
+
+def _plan_escalation(text: str, today: date) -> Plan | None:
+    rules = routing_rules().escalation
+    triggers = _hits(rules.triggers, text)
+    if not triggers or not _hits(rules.asks_timeline, text):
+        return None
+    found = [f for f in parse_dates(text, today, "past") if f.value is not None]
+    if not found:
+        return None  # "how long do escalations take" is answered from the deck
+    assert found[0].value is not None
+    return Plan(
+        intent="escalation",
+        calls=[PlannedCall("escalation_timeline", {"escalation_date": found[0].value.isoformat()})],
+        retrieve=True,
+        query=text,
+        matched=triggers,
+    )
+
+
+# --- free-text tools ---------------------------------------------------------------------------------
+
+_QUOTED = re.compile(r"[\"“”']([^\"“”']{12,})[\"“”']")
+
+
+def _plan_delegation(text: str) -> Plan | None:
+    rules = routing_rules().delegation
+    triggers = _hits(rules.triggers, text)
+    results = _hits(rules.result_words, text)
+    if not triggers or not results:
+        return None
+    quoted = _QUOTED.search(text)
+    message = quoted.group(1) if quoted else text
+    return Plan(
+        intent="delegation",
+        calls=[PlannedCall("delegation_result_explainer", {"message": message})],
+        retrieve=True,
+        query=text,
+        matched=triggers + results,
+    )
+
+
+def _plan_text_tool(
+    text: str, history: list[Answer], rules: TextToolRules, *, tool: str, argument: str, intent: str
+) -> Plan | None:
+    triggers = _hits(rules.triggers, text)
+    if not triggers:
+        return None
+    content = _content_words(text, rules.meta_words)
+    if len(content) >= 2:
+        description = text
+    elif (previous := _previous_question(history)) is not None:
+        description = previous  # "which category for that?" is about the last thing described
+    else:
+        return None  # "which help request categories are there?": a document question
+    return Plan(
+        intent=intent,
+        calls=[PlannedCall(tool, {argument: description})],
+        retrieve=False,
+        query=text,
+        matched=triggers,
+    )
+
+
+# --- the router --------------------------------------------------------------------------------------
+
+
+def plan_turn(
+    question: str,
+    today: date,
+    history: list[Answer] | None = None,
+    now: datetime | None = None,
+    pending: dict[str, Any] | None = None,
+) -> Plan:
+    """Decide how to answer `question` (already redacted), given the conversation so far."""
+    history = history or []
+    rules = routing_rules()
+    text = question.strip()
+
+    oos = _hits(rules.out_of_scope, text)
+    if oos:
+        return Plan(intent="out_of_scope", matched=oos)
+
+    for candidate in (
+        _plan_delegation(text),
+        _plan_text_tool(
+            text,
+            history,
+            rules.resolution,
+            tool="resolution_reason_picker",
+            argument="outcome",
+            intent="resolution",
+        ),
+        _plan_text_tool(
+            text,
+            history,
+            rules.help_request,
+            tool="help_request_router",
+            argument="description",
+            intent="help_request",
+        ),
+        _plan_escalation(text, today),
+        _plan_service_center(text, today, now),
+        _plan_rop(text, today, history, pending),
+    ):
+        if candidate is not None:
+            return candidate
+
+    if _hits(rules.smalltalk, text):
+        return Plan(intent="smalltalk", matched=_hits(rules.smalltalk, text))
+    return Plan(intent="documents", retrieve=True, query=_document_query(text, history), matched=[])
+
+
+def _document_query(text: str, history: list[Answer]) -> str:
+    """A short follow-up ("and for DACA?") is searched together with the question before it."""
+    words = _WORD.findall(text.lower())
+    previous = _previous_question(history)
+    if previous and len(words) <= 5 and _REFERS_BACK.search(text):
+        return f"{previous} {text}"
+    return text

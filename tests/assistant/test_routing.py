@@ -1,0 +1,187 @@
+"""The deterministic router: tool and arguments, documents, follow-up questions, fallback topics."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from assistant.models import Answer, ToolCall
+from assistant.routing import plan_turn
+
+EVALS = Path(__file__).resolve().parents[2] / "evals"
+TODAY = date(2026, 3, 20)
+
+
+def _turn(question: str, calls: list[tuple[str, dict[str, Any]]] = ()) -> Answer:  # type: ignore[assignment]
+    return Answer(
+        question=question,
+        answer="...",
+        route="tool" if calls else "retrieval",
+        tool_calls=[ToolCall(name=n, arguments=a, result={}) for n, a in calls],
+        citations=[],
+        conversation_id="c1",
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "tool", "arguments"),
+    [
+        pytest.param("NOD01 dated 3/3/26, ROP due?", "rop_calculator", {"notice_date": "2026-03-03"}, id="rop"),
+        pytest.param(
+            "NOD01 Mar 3 but she didn't receive it till March 12",
+            "rop_calculator",
+            {"notice_date": "2026-03-03", "received_date": "2026-03-12"},
+            id="rop-received-late",
+        ),
+        pytest.param(
+            "termed 1/31/2026 for ROP (incarceration), NOD01 was 10/20/25",
+            "rop_calculator",
+            {"notice_date": "2025-10-20", "termination_date": "2026-01-31", "inconsistency": "incarceration"},
+            id="rop-termination-first",
+        ),
+        pytest.param(
+            "NOD01 2/14 citizenship inconsistency, how many days left?",
+            "rop_calculator",
+            {"notice_date": "2026-02-14", "inconsistency": "citizenship", "today": "2026-03-20"},
+            id="rop-about-now",
+        ),
+        pytest.param(
+            "SSN [SSN] on file, NOD01 dated 3/3/26. ROP due?",
+            "rop_calculator",
+            {"notice_date": "2026-03-03"},
+            id="ssn-placeholder-is-not-an-inconsistency",
+        ),
+        pytest.param("service center open the 31st?", "service_center_hours", {"date": "2026-03-31"}, id="sc"),
+        pytest.param("are yall open christmas day", "service_center_hours", {"date": "2026-12-25"}, id="sc-holiday"),
+        pytest.param("agent line hours?", "service_center_hours", {"date": "2026-03-20"}, id="sc-today-default"),
+        pytest.param("escalated it on 3/2, when will it be resolved?", "escalation_timeline", {}, id="escalation"),
+        pytest.param("delegation tool says more than one case", "delegation_result_explainer", {}, id="delegation"),
+        pytest.param(
+            "client paid but got termed for non-payment, which help request category?",
+            "help_request_router",
+            {},
+            id="help-request",
+        ),
+        pytest.param("client moved to oregon, what resolution reason in CRW", "resolution_reason_picker", {}, id="crw"),
+    ],
+)
+def test_routes_to_tool(question: str, tool: str, arguments: dict[str, Any]) -> None:
+    """The question goes to the right tool with the arguments written in it."""
+    plan = plan_turn(question, TODAY, [])
+    assert [c.name for c in plan.calls] == [tool]
+    assert arguments.items() <= plan.calls[0].arguments.items()
+    assert plan.followup is None
+
+
+def test_escalation_date_is_found() -> None:
+    """The escalation date is the date written, resolved into the past."""
+    plan = plan_turn("escalated it on 3/2, when will it be resolved?", TODAY, [])
+    assert plan.calls[0].arguments == {"escalation_date": "2026-03-02"}
+
+
+def test_pasted_delegation_message_is_passed_alone() -> None:
+    """A quoted Delegation Tool message is what the explainer receives."""
+    plan = plan_turn('delegation tool said "We are unable to locate this consumer on a case" - now?', TODAY, [])
+    assert plan.calls[0].arguments == {"message": "We are unable to locate this consumer on a case"}
+
+
+def test_service_center_now_uses_the_clock_when_given() -> None:
+    """'Open right now?' with a clock becomes an `at` question."""
+    now = datetime(2026, 3, 20, 17, 30, tzinfo=ZoneInfo("America/Los_Angeles"))
+    plan = plan_turn("is the service center open right now?", TODAY, [], now=now)
+    assert plan.calls[0].arguments == {"at": now.isoformat()}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        pytest.param("how many days does a client get in ROP to send docs", id="rop-general"),
+        pytest.param("when does the NOD03 go out", id="nod03-general"),
+        pytest.param("how long do escalations normally take to get resolved", id="escalation-undated"),
+        pytest.param("what should i search by in the delegation tool", id="delegation-how-to"),
+        pytest.param("which help request categories can i pick from", id="categories-list"),
+        pytest.param("can i submit a help request after hours", id="help-request-how-to"),
+        pytest.param("what tab does the enrollment dashboard open on", id="open-without-a-day"),
+        pytest.param("what fields are required when I close out a CRW case", id="crw-fields"),
+    ],
+)
+def test_general_questions_go_to_the_documents(question: str) -> None:
+    """Questions about how things work (no dates, no result to explain) are document questions."""
+    plan = plan_turn(question, TODAY, [])
+    assert plan.intent == "documents"
+    assert plan.retrieve
+    assert not plan.calls
+
+
+def test_missing_notice_date_asks_and_remembers() -> None:
+    """A consumer-specific ROP question without a date asks for the NOD01 date and leaves it pending."""
+    plan = plan_turn("When does the ROP end for my client?", TODAY, [])
+    assert not plan.calls
+    assert plan.followup is not None
+    assert "NOD01" in plan.followup
+    assert plan.pending == {"tool": "rop_calculator", "arguments": {}, "missing": "notice_date"}
+    answer = plan_turn("3/3/26", TODAY, [_turn("When does the ROP end for my client?")], pending=plan.pending)
+    assert answer.calls[0].arguments == {"notice_date": "2026-03-03"}
+
+
+def test_impossible_date_is_questioned_not_guessed() -> None:
+    """An impossible NOD01 date gets a follow-up naming the problem, never a tool call."""
+    plan = plan_turn("NOD01 dated 2/30/26, when is ROP due?", TODAY, [])
+    assert not plan.calls
+    assert plan.followup is not None
+    assert "2/30/26" in plan.followup
+
+
+def test_follow_ups_reuse_the_previous_rop_arguments() -> None:
+    """'And the NOD03?' and 'what if it was income?' carry the earlier NOD01 date over."""
+    history = [_turn("NOD01 3/3/26 ROP?", [("rop_calculator", {"notice_date": "2026-03-03"})])]
+    nod03 = plan_turn("and when does the NOD03 go out?", TODAY, history)
+    assert nod03.calls[0].arguments == {"notice_date": "2026-03-03"}
+    income = plan_turn("what about if it was income?", TODAY, history)
+    assert income.calls[0].arguments == {"notice_date": "2026-03-03", "inconsistency": "income"}
+
+
+def test_category_for_that_uses_the_previous_question() -> None:
+    """'Which category for that?' routes the problem described in the turn before."""
+    history = [_turn("My consumer was terminated for non-payment but she paid the carrier on time.")]
+    plan = plan_turn("which help request category for that?", TODAY, history)
+    assert plan.calls[0].name == "help_request_router"
+    assert plan.calls[0].arguments["description"].startswith("My consumer was terminated")
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        pytest.param("how do I file my state income tax return?", "out_of_scope", id="taxes"),
+        pytest.param("is Dr. Patel at Kaiser Oakland in network?", "out_of_scope", id="provider-network"),
+        pytest.param("where do i park at the office", "out_of_scope", id="office-logistics"),
+        pytest.param("hi", "smalltalk", id="hello"),
+        pytest.param("thanks!", "smalltalk", id="thanks"),
+    ],
+)
+def test_out_of_scope_and_smalltalk(question: str, intent: str) -> None:
+    """Topics the toolkits never cover, and chit-chat, are recognised without retrieval."""
+    plan = plan_turn(question, TODAY, [])
+    assert plan.intent == intent
+    assert not plan.retrieve
+    assert not plan.calls
+
+
+def _jsonl(name: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in (EVALS / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("item", _jsonl("tool_questions.jsonl"), ids=lambda q: q["id"])
+def test_eval_tool_questions_route_with_their_arguments(item: dict[str, Any]) -> None:
+    """Every tool question of the eval set reaches its tool with the expected arguments."""
+    plan = plan_turn(item["question"], date.fromisoformat(item["today"]), [])
+    call = next((c for c in plan.calls if c.name == item["tool"]), None)
+    assert call is not None, (plan.intent, plan.calls)
+    assert {k: str(v) for k, v in item["arguments"].items()}.items() <= {
+        k: str(v) for k, v in call.arguments.items()
+    }.items()
