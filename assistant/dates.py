@@ -142,6 +142,7 @@ def _add(
 def parse_dates(text: str, today: date, direction: Direction = "past") -> list[FoundDate]:
     """Every date mention in `text`, in reading order, resolved against `today` in `direction`."""
     found: list[FoundDate] = []
+    year: int | None
     for m in _ISO.finditer(text):
         value, problem = _build(int(m.group(1)), int(m.group(2)), int(m.group(3)), today, direction)
         _add(found, m, value, problem, has_year=True)
@@ -164,7 +165,7 @@ def parse_dates(text: str, today: date, direction: Direction = "past") -> list[F
     for m in _NUMERIC.finditer(text):
         if _looks_like_fraction(text, m):
             continue
-        year: int | None = None
+        year = None
         if m.group(3):
             year = int(m.group(3)) if len(m.group(3)) == 4 else _year_of_two_digits(int(m.group(3)))
         value, problem = _build(year, int(m.group(1)), int(m.group(2)), today, direction)

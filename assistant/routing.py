@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Annotated, Any
 
@@ -142,6 +142,16 @@ def _last_call(history: list[Answer], name: str) -> dict[str, Any] | None:
     return None
 
 
+def _just_called(history: list[Answer], name: str) -> dict[str, Any] | None:
+    """The arguments `name` ran with in the turn just before, if it ran there."""
+    if not history:
+        return None
+    return next((dict(c.arguments) for c in history[-1].tool_calls if c.name == name), None)
+
+
+_DAY_SHIFT = re.compile(r"\b(?:the )?(next day|day after|day before)\b", re.IGNORECASE)
+
+
 def _previous_question(history: list[Answer]) -> str | None:
     for turn in reversed(history):
         if turn.question.strip():
@@ -201,7 +211,11 @@ def _plan_rop(text: str, today: date, history: list[Answer], pending: dict[str, 
     inconsistency, inc_hits = _inconsistency(text, rules)
     previous = _last_call(history, "rop_calculator")
     continuing = pending is not None and pending.get("tool") == "rop_calculator"
-    follows_up = previous is not None and (inc_hits or _REFERS_BACK.search(text)) and not triggers
+    # Without ROP words, only a turn right after an ROP answer can continue it ("what if it was income?",
+    # "she got termed on 5/11, how long do we have?").
+    follows_up = _just_called(history, "rop_calculator") is not None and bool(
+        inc_hits or _REFERS_BACK.search(text) or _hits(rules.roles["termination_date"], text)
+    )
     if not triggers and not continuing and not follows_up:
         return None
 
@@ -250,10 +264,21 @@ def _plan_rop(text: str, today: date, history: list[Answer], pending: dict[str, 
 # --- Service Center, escalations --------------------------------------------------------------------
 
 
-def _plan_service_center(text: str, today: date, now: datetime | None) -> Plan | None:
+def _plan_service_center(text: str, today: date, now: datetime | None, history: list[Answer]) -> Plan | None:
     rules = routing_rules().service_center
     found = [f for f in parse_dates(text, today, "future") if f.value is not None]
     triggers = _hits(rules.triggers, text) or (_hits(rules.weak_triggers, text) if found else [])
+    previous = _just_called(history, "service_center_hours")
+    if previous is not None and not triggers and len(_WORD.findall(text)) <= 8:
+        # "ok and 1/31?", "what about the day after?" right after an hours answer
+        shift = _DAY_SHIFT.search(text)
+        if shift and previous.get("date"):
+            step = -1 if "before" in shift.group(1).lower() else 1
+            shifted = date.fromisoformat(previous["date"]) + timedelta(days=step)
+            return _service_center_plan({"date": shifted.isoformat()}, text, [shift.group(0)])
+        if found:
+            assert found[0].value is not None
+            return _service_center_plan({"date": found[0].value.isoformat()}, text, [found[0].text])
     if not triggers or not _hits(rules.asks_hours, text):
         return None
     arguments: dict[str, Any]
@@ -264,12 +289,16 @@ def _plan_service_center(text: str, today: date, now: datetime | None) -> Plan |
         arguments = {"at": now.isoformat()}
     else:
         arguments = {"date": today.isoformat()}
+    return _service_center_plan(arguments, text, triggers)
+
+
+def _service_center_plan(arguments: dict[str, Any], text: str, matched: list[str]) -> Plan:
     return Plan(
         intent="service_center",
         calls=[PlannedCall("service_center_hours", arguments)],
         retrieve=True,
         query=text,
-        matched=triggers,
+        matched=matched,
     )
 
 
@@ -296,10 +325,12 @@ def _plan_escalation(text: str, today: date) -> Plan | None:
 _QUOTED = re.compile(r"[\"“”']([^\"“”']{12,})[\"“”']")
 
 
-def _plan_delegation(text: str) -> Plan | None:
+def _plan_delegation(text: str, history: list[Answer]) -> Plan | None:
     rules = routing_rules().delegation
     triggers = _hits(rules.triggers, text)
     results = _hits(rules.result_words, text)
+    if not triggers and _just_called(history, "delegation_result_explainer") is not None:
+        triggers = ["(follow-up)"]  # "what if it says already delegated?" right after a delegation answer
     if not triggers or not results:
         return None
     quoted = _QUOTED.search(text)
@@ -355,7 +386,7 @@ def plan_turn(
         return Plan(intent="out_of_scope", matched=oos)
 
     for candidate in (
-        _plan_delegation(text),
+        _plan_delegation(text, history),
         _plan_text_tool(
             text,
             history,
@@ -373,7 +404,7 @@ def plan_turn(
             intent="help_request",
         ),
         _plan_escalation(text, today),
-        _plan_service_center(text, today, now),
+        _plan_service_center(text, today, now, history),
         _plan_rop(text, today, history, pending),
     ):
         if candidate is not None:

@@ -185,3 +185,43 @@ def test_eval_tool_questions_route_with_their_arguments(item: dict[str, Any]) ->
     assert {k: str(v) for k, v in item["arguments"].items()}.items() <= {
         k: str(v) for k, v in call.arguments.items()
     }.items()
+
+
+def test_termination_after_an_rop_answer_continues_it() -> None:
+    """'She got termed on 5/11' right after an ROP answer adds the termination date to the same notice."""
+    history = [_turn("NOD01 2/2?", [("rop_calculator", {"notice_date": "2026-02-02"})])]
+    plan = plan_turn("update: she got termed on 5/11, how long do we have to get her back?", date(2026, 5, 15), history)
+    assert plan.calls[0].arguments == {"notice_date": "2026-02-02", "termination_date": "2026-05-11"}
+
+
+def test_unrelated_turn_between_breaks_the_rop_follow_up() -> None:
+    """A follow-up without ROP words only continues the turn right before it."""
+    history = [
+        _turn("NOD01 2/2?", [("rop_calculator", {"notice_date": "2026-02-02"})]),
+        _turn("who can see CRW reports?"),
+    ]
+    plan = plan_turn("what about if it was income?", TODAY, history)
+    assert plan.calls == []
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        pytest.param("what about the day after?", "2025-11-28", id="day-after"),
+        pytest.param("and the day before?", "2025-11-26", id="day-before"),
+        pytest.param("ok and 1/31?", "2026-01-31", id="another-date"),
+    ],
+)
+def test_service_center_follow_ups(question: str, expected: str) -> None:
+    """Short follow-ups after an hours answer ask about another day."""
+    history = [_turn("open on thanksgiving?", [("service_center_hours", {"date": "2025-11-27"})])]
+    plan = plan_turn(question, date(2025, 11, 20), history)
+    assert plan.calls[0].name == "service_center_hours"
+    assert plan.calls[0].arguments == {"date": expected}
+
+
+def test_delegation_follow_up_without_the_word_delegation() -> None:
+    """'What if it says already delegated?' right after a delegation answer is another result to explain."""
+    history = [_turn("delegation says one match", [("delegation_result_explainer", {"message": "one match"})])]
+    plan = plan_turn("what if it says already delegated to you?", TODAY, history)
+    assert plan.calls[0].name == "delegation_result_explainer"
