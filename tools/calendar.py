@@ -1,0 +1,166 @@
+"""The Agent/CEC Service Center calendar: opening hours per day and business-day arithmetic.
+
+Days inside the window the webinar deck publishes are confirmed from knowledge/service_center.yaml.
+Days outside it are estimated from the `holidays` package's California calendar and flagged as such:
+a guess must never read as the official schedule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
+from functools import cache
+from zoneinfo import ZoneInfo
+
+import holidays
+from pydantic import BaseModel
+
+from tools.facts import SourceRef, load_facts
+
+
+class _Hours(BaseModel):
+    opens: time
+    closes: time
+
+
+class _Published(BaseModel):
+    start: date
+    end: date
+    source: SourceRef
+
+
+class _Regular(BaseModel):
+    weekdays: list[int]
+    voice: _Hours
+    chat: _Hours
+    source: SourceRef
+
+
+class _Holiday(BaseModel):
+    date: dt.date
+    name: str
+    source: SourceRef
+
+
+class _Extended(BaseModel):
+    date: dt.date
+    opens: time
+    closes: time
+    reason: str
+    source: SourceRef
+
+
+class ServiceCenterFacts(BaseModel):
+    """Schema of knowledge/service_center.yaml."""
+
+    timezone: str
+    published: _Published
+    regular: _Regular
+    holidays: list[_Holiday]
+    extended: list[_Extended]
+
+
+@cache
+def service_center_facts() -> ServiceCenterFacts:
+    """The Service Center calendar, loaded once."""
+    return load_facts("service_center.yaml", ServiceCenterFacts)
+
+
+def service_center_zone() -> ZoneInfo:
+    """The Service Center's time zone."""
+    return ZoneInfo(service_center_facts().timezone)
+
+
+@dataclass(frozen=True)
+class DaySchedule:
+    """One day at the Service Center: open or not, voice and chat hours, and how sure we are."""
+
+    day: date
+    open: bool
+    opens: time | None
+    closes: time | None
+    chat_opens: time | None
+    chat_closes: time | None
+    closure_reason: str | None
+    extended: bool
+    extended_reason: str | None
+    confirmed: bool
+    sources: list[SourceRef] = field(default_factory=list)
+
+
+@cache
+def _estimated_holidays(year: int) -> dict[date, str]:
+    return dict(holidays.country_holidays("US", subdiv="CA", years=year).items())
+
+
+def is_published(day: date) -> bool:
+    """Whether the deck's calendar covers `day`."""
+    window = service_center_facts().published
+    return window.start <= day <= window.end
+
+
+def day_schedule(day: date) -> DaySchedule:
+    """Hours of the Service Center on `day` (confirmed inside the published window, estimated outside)."""
+    facts = service_center_facts()
+    regular = facts.regular
+    confirmed = is_published(day)
+    refs = [regular.source]
+    for extended in facts.extended:
+        if extended.date == day:
+            weekday = day.weekday() in regular.weekdays
+            return DaySchedule(
+                day,
+                True,
+                extended.opens,
+                extended.closes,
+                regular.chat.opens if weekday else None,
+                regular.chat.closes if weekday else None,
+                None,
+                True,
+                extended.reason,
+                True,
+                [*refs, extended.source],
+            )
+    closure: str | None = None
+    for holiday in facts.holidays:
+        if holiday.date == day:
+            closure = holiday.name
+            refs.append(holiday.source)
+    if closure is None and not confirmed:
+        closure = _estimated_holidays(day.year).get(day)
+    if closure is None and day.weekday() not in regular.weekdays:
+        closure = "weekend"
+    if closure is not None:
+        return DaySchedule(day, False, None, None, None, None, closure, False, None, confirmed, refs)
+    return DaySchedule(
+        day,
+        True,
+        regular.voice.opens,
+        regular.voice.closes,
+        regular.chat.opens,
+        regular.chat.closes,
+        None,
+        False,
+        None,
+        confirmed,
+        refs,
+    )
+
+
+def is_business_day(day: date) -> bool:
+    """A weekday on which the Service Center is not closed for a holiday."""
+    return day.weekday() in service_center_facts().regular.weekdays and day_schedule(day).open
+
+
+def add_business_days(start: date, count: int) -> date:
+    """The date `count` business days after `start` (start itself not counted)."""
+    if count < 0:
+        raise ValueError("count must not be negative")
+    day = start
+    remaining = count
+    while remaining:
+        day += timedelta(days=1)
+        if is_business_day(day):
+            remaining -= 1
+    return day

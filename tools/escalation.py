@@ -1,0 +1,95 @@
+"""Escalation timeline: when an Agent/CEC Service Center escalation should be resolved."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+
+from pydantic import BaseModel, Field
+
+from tools.calendar import add_business_days, is_published
+from tools.facts import SourceRef, load_facts, unique_sources
+from tools.models import ToolInput, ToolOutput
+
+
+class _Range(BaseModel):
+    earliest: int
+    latest: int
+
+
+class _Fact(BaseModel):
+    text: str
+    source: SourceRef
+
+
+class EscalationType(BaseModel):
+    """One escalation type from the deck, with its 2025 count and best practice."""
+
+    label: str
+    count_2025: int
+    best_practice: str
+    source: SourceRef
+
+
+class EscalationFacts(BaseModel):
+    """Schema of knowledge/escalations.yaml."""
+
+    resolution_business_days: _Range
+    source: SourceRef
+    exceptions: list[_Fact]
+    types: dict[str, EscalationType]
+
+
+@cache
+def escalation_facts() -> EscalationFacts:
+    """Escalation facts, loaded once."""
+    return load_facts("escalations.yaml", EscalationFacts)
+
+
+class EscalationInput(ToolInput):
+    """Arguments of escalation_timeline."""
+
+    escalation_date: date = Field(description="The day the Service Center escalated the request, YYYY-MM-DD.")
+
+
+class EscalationOutput(ToolOutput):
+    """Result of escalation_timeline."""
+
+    escalation_date: date
+    earliest: date = Field(description="7 business days after the escalation.")
+    latest: date = Field(description="10 business days after the escalation.")
+    business_days: tuple[int, int]
+    exceptions: list[str] = Field(description="Escalations that usually take longer.")
+    confirmed: bool = Field(description="False when the window runs past the deck's published holiday calendar.")
+
+
+def escalation_timeline(inp: EscalationInput) -> EscalationOutput:
+    """When a Service Center escalation should be resolved: 7 to 10 business days.
+
+    Use it when an enroller says a case was escalated on a date and asks when to expect a resolution.
+    `escalation_date` is the day of the escalation; weekends and Service Center holidays are skipped.
+    """
+    facts = escalation_facts()
+    span = facts.resolution_business_days
+    earliest = add_business_days(inp.escalation_date, span.earliest)
+    latest = add_business_days(inp.escalation_date, span.latest)
+    confirmed = is_published(inp.escalation_date) and is_published(latest)
+    exceptions = [" ".join(e.text.split()) for e in facts.exceptions]
+    summary = (
+        f"Escalated {inp.escalation_date.isoformat()}: escalations are usually resolved in {span.earliest}-"
+        f"{span.latest} business days, so expect it between {earliest.isoformat()} and {latest.isoformat()} "
+        "(weekends and Service Center holidays skipped). Help-desk-ticket escalations and those needing carrier "
+        "coordination (common for non-payment reinstatements) can take longer."
+    )
+    if not confirmed:
+        summary += " Holidays after the deck's published calendar are estimated."
+    return EscalationOutput(
+        summary=summary,
+        sources=unique_sources([facts.source, *(e.source for e in facts.exceptions)]),
+        escalation_date=inp.escalation_date,
+        earliest=earliest,
+        latest=latest,
+        business_days=(span.earliest, span.latest),
+        exceptions=exceptions,
+        confirmed=confirmed,
+    )

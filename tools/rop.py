@@ -1,0 +1,245 @@
+"""ROP date calculator: NOD03 and ROP due dates, the reinstatement window, and what to do now.
+
+Rules (knowledge/rop.yaml): the NOD03 warning goes out 45 days after the NOD01; the ROP ends 95 days
+after the NOD01, or 90 days after the consumer received it when it arrived more than 5 days after its
+date (10 CCR 6492(a)(2)(B), 6478(b)(2)); after an ROP termination there are 30 calendar days to
+restore eligibility with no gap.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from functools import cache
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+from tools.facts import SourceRef, load_facts, unique_sources
+from tools.models import ToolInput, ToolOutput
+
+Impact = Literal["financial_help", "coverage"]
+Phase = Literal["before_warning", "warning_sent", "past_due", "reinstatement_window", "reinstatement_closed"]
+
+
+class _Timeline(BaseModel):
+    nod03_after_days: int
+    rop_days: int
+    presumed_receipt_days: int
+    late_receipt_rop_days: int
+    reinstatement_days: int
+    escalation_business_days: int
+    sources: list[SourceRef]
+
+
+class _Inconsistency(BaseModel):
+    label: str
+    aliases: list[str]
+    impact: Impact
+
+
+class _Fact(BaseModel):
+    text: str
+    source: SourceRef
+
+
+class RopFacts(BaseModel):
+    """Schema of knowledge/rop.yaml."""
+
+    regulations: str
+    timeline: _Timeline
+    after_reinstatement_deadline: str
+    after_reinstatement_source: SourceRef
+    inconsistencies: dict[str, _Inconsistency]
+    impacts: dict[Impact, _Fact]
+    actions: dict[str, list[_Fact]]
+
+
+@cache
+def rop_facts() -> RopFacts:
+    """The ROP rules, loaded once."""
+    return load_facts("rop.yaml", RopFacts)
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[\s_\-]+", " ", re.sub(r"[().,]", "", text.lower())).strip()
+
+
+def normalize_inconsistency(value: str) -> str:
+    """Map a spelling or abbreviation ("MEC", "Lawful presence", "AI/AN") to its canonical key."""
+    wanted = _norm(value)
+    for key, info in rop_facts().inconsistencies.items():
+        if wanted == _norm(key) or wanted in {_norm(a) for a in info.aliases}:
+            return key
+    for key, info in rop_facts().inconsistencies.items():  # "income inconsistency", "ssn verification"
+        if any(re.search(rf"\b{re.escape(_norm(a))}\b", wanted) for a in info.aliases if len(a) > 2):
+            return key
+    known = ", ".join(rop_facts().inconsistencies)
+    raise ValueError(f"unknown inconsistency {value!r}; use one of: {known}")
+
+
+class RopInput(ToolInput):
+    """Arguments of rop_calculator."""
+
+    notice_date: date = Field(description="Date printed on the Eligibility Notice (NOD01), YYYY-MM-DD.")
+    received_date: date | None = Field(
+        default=None, description="When the consumer actually received the NOD01, if later than usual."
+    )
+    inconsistency: str | None = Field(
+        default=None,
+        description="Data inconsistency: income, mec, ai_an, ssn, citizenship, lawful_presence, incarceration, "
+        "deceased (common spellings accepted).",
+    )
+    termination_date: date | None = Field(default=None, description="Date the enrollment was terminated for ROP.")
+    today: date | None = Field(default=None, description="Today's date, to report the phase and days left.")
+
+    @field_validator("inconsistency")
+    @classmethod
+    def _canonical_inconsistency(cls, value: str | None) -> str | None:
+        return None if value is None or not value.strip() else normalize_inconsistency(value)
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> RopInput:
+        if self.received_date is not None and self.received_date < self.notice_date:
+            raise ValueError("received_date: cannot be before notice_date")
+        if self.termination_date is not None and self.termination_date < self.notice_date:
+            raise ValueError("termination_date: cannot be before notice_date")
+        if self.today is not None and self.today < self.notice_date:
+            raise ValueError("today: is before notice_date; check the NOD01 date")
+        return self
+
+
+class RopOutput(ToolOutput):
+    """Result of rop_calculator."""
+
+    notice_date: date
+    nod03_date: date = Field(description="When the Warning-Documents Needed Notice (NOD03) goes out.")
+    rop_due_date: date = Field(description="Last day of the Reasonable Opportunity Period.")
+    rop_basis: str = Field(description="Which rule set the ROP due date.")
+    inconsistency: str | None = None
+    impact: Impact | None = Field(default=None, description="financial_help (APTC/CSR) or coverage (terminated).")
+    impact_explanation: str | None = None
+    reinstatement_deadline: date | None = Field(
+        default=None, description="Last day to restore eligibility with no gap (termination + 30 days)."
+    )
+    after_reinstatement_deadline: str | None = None
+    phase: Phase | None = None
+    days_left: int | None = Field(default=None, description="Days until the deadline that matters in this phase.")
+    actions: list[str] = Field(default_factory=list, description="What the enroller should do now.")
+    regulations: str
+
+
+def _phase(inp: RopInput, nod03: date, due: date, deadline: date | None) -> tuple[Phase | None, int | None]:
+    today = inp.today
+    if today is None:
+        return None, None
+    if deadline is not None and inp.termination_date is not None and today >= inp.termination_date:
+        if today <= deadline:
+            return "reinstatement_window", (deadline - today).days
+        return "reinstatement_closed", None
+    if today < nod03:
+        return "before_warning", (due - today).days
+    if today <= due:
+        return "warning_sent", (due - today).days
+    return "past_due", None
+
+
+_PHASE_ACTIONS: dict[str | None, tuple[str, ...]] = {
+    None: ("prevention", "mitigation"),
+    "before_warning": ("prevention", "mitigation"),
+    "warning_sent": ("mitigation", "prevention"),
+    "past_due": ("past_due", "prevention"),
+    "reinstatement_window": ("restoration",),
+    "reinstatement_closed": ("closed",),
+}
+
+_PHASE_TEXT = {
+    "before_warning": "the NOD03 has not gone out yet; {days} days are left in the ROP",
+    "warning_sent": "the NOD03 warning has gone out; {days} days are left in the ROP",
+    "past_due": "the ROP has ended; the consumer is due for auto-discontinuance if still inconsistent",
+    "reinstatement_window": "the consumer is in the 30-day reinstatement window; {days} days are left to restore "
+    "eligibility with no gap",
+    "reinstatement_closed": "the 30-day reinstatement window has closed",
+}
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def rop_calculator(inp: RopInput) -> RopOutput:
+    """Reasonable Opportunity Period dates for a consumer with a data inconsistency.
+
+    Use it when an enroller gives an NOD01 (Eligibility Notice) date and asks when the NOD03 warning goes
+    out, when the ROP ends, what an unresolved inconsistency does, how long they have after an ROP
+    termination, or what to do now. `notice_date` is the date on the NOD01; `received_date` only if the
+    notice arrived late; `inconsistency` the kind (income, mec, ai_an, ssn, citizenship, lawful_presence,
+    incarceration, deceased); `termination_date` if coverage was already terminated; `today` to get the
+    phase and days left.
+    """
+    facts = rop_facts()
+    t = facts.timeline
+    refs: list[SourceRef] = list(t.sources)
+    nod03 = inp.notice_date + timedelta(days=t.nod03_after_days)
+    presumed = inp.notice_date + timedelta(days=t.presumed_receipt_days)
+    if inp.received_date is not None and inp.received_date > presumed:
+        due = inp.received_date + timedelta(days=t.late_receipt_rop_days)
+        basis = (
+            f"received {inp.received_date.isoformat()}, more than {t.presumed_receipt_days} days after the notice "
+            f"date: {t.late_receipt_rop_days} days from receipt"
+        )
+    else:
+        due = inp.notice_date + timedelta(days=t.rop_days)
+        basis = f"{t.rop_days} calendar days from the NOD01 date"
+
+    impact: Impact | None = None
+    impact_text: str | None = None
+    if inp.inconsistency is not None:
+        impact = facts.inconsistencies[inp.inconsistency].impact
+        impact_text = facts.impacts[impact].text
+        refs.append(facts.impacts[impact].source)
+
+    deadline = after = None
+    if inp.termination_date is not None:
+        deadline = inp.termination_date + timedelta(days=t.reinstatement_days)
+        after = facts.after_reinstatement_deadline
+        refs.append(facts.after_reinstatement_source)
+
+    phase, days_left = _phase(inp, nod03, due, deadline)
+    groups = _PHASE_ACTIONS[phase]
+    if phase is None and inp.termination_date is not None:
+        groups = ("restoration",)
+    chosen = [fact for group in groups for fact in facts.actions[group]]
+    refs.extend(f.source for f in chosen)
+
+    sentences = [
+        f"NOD01 dated {inp.notice_date.isoformat()}: the NOD03 warning goes out on {nod03.isoformat()} "
+        f"(day {t.nod03_after_days}) and the ROP ends on {due.isoformat()} ({basis})."
+    ]
+    if inp.inconsistency is not None and impact_text is not None:
+        sentences.append(f"{facts.inconsistencies[inp.inconsistency].label} inconsistency: {_lower_first(impact_text)}")
+    if deadline is not None and inp.termination_date is not None:
+        sentences.append(
+            f"Terminated {inp.termination_date.isoformat()}: documents restoring eligibility must come in by "
+            f"{deadline.isoformat()} for reinstatement with no gap in coverage."
+        )
+    if phase is not None and inp.today is not None:
+        sentences.append(f"As of {inp.today.isoformat()}, {_PHASE_TEXT[phase].format(days=days_left)}.")
+
+    return RopOutput(
+        summary=" ".join(sentences),
+        sources=unique_sources(refs),
+        notice_date=inp.notice_date,
+        nod03_date=nod03,
+        rop_due_date=due,
+        rop_basis=basis,
+        inconsistency=inp.inconsistency,
+        impact=impact,
+        impact_explanation=impact_text,
+        reinstatement_deadline=deadline,
+        after_reinstatement_deadline=after,
+        phase=phase,
+        days_left=days_left,
+        actions=[" ".join(f.text.split()) for f in chosen],
+        regulations=facts.regulations,
+    )
