@@ -168,9 +168,8 @@ def cold_start(index: Path) -> float:
 
 def calibrate(index: Path) -> None:
     """Grid-search the abstention thresholds on the dev split and print the trade-off."""
-    from ingest.retrieval import Retriever
-
     from assistant.composer import compose_answer, tokenize
+    from ingest.retrieval import Retriever
 
     retriever = Retriever.open(index)
     docs = [q for q in read_jsonl(EVALS / "questions.jsonl") if in_split(q, "dev")]

@@ -1,0 +1,122 @@
+"""Retrieval benchmark over ../shared/corpus: quality per mode, ingest throughput, warm query latency.
+
+    .venv/bin/python evals/run_retrieval_bench.py [--split dev|test|all] [--out FILE.json]
+
+A hit is a result on the right document and one of the question's pages (evals/questions.jsonl).
+Reports recall@1, recall@5 and MRR@10 for BM25 only, dense only, hybrid (convex) and hybrid (RRF);
+cold ingest time in a fresh process; warm `search` latency p50/p95.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+QUESTIONS = ROOT / "evals" / "questions.jsonl"
+
+_INGEST = """
+import sys, time
+from pathlib import Path
+t = time.perf_counter()
+from ingest.index import ingest_paths
+r = ingest_paths([Path(sys.argv[1])], Path(sys.argv[2]), progress=False)
+print(time.perf_counter() - t, r.pages, r.chunks)
+"""
+
+
+def read_questions(split: str) -> list[dict[str, Any]]:
+    """Questions of the split ("all" for every one)."""
+    rows = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [q for q in rows if split == "all" or q.get("split", "test") == split]
+
+
+def cold_ingest(index: Path) -> tuple[float, int, int]:
+    """Seconds for a fresh process to ingest the corpus (model import included), pages, chunks."""
+    started = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, "-c", _INGEST, str(CORPUS), str(index)], check=True, capture_output=True, text=True
+    )
+    wall = time.perf_counter() - started
+    _, pages, chunks = out.stdout.split()
+    return wall, int(pages), int(chunks)
+
+
+def score(retriever: Any, questions: list[dict[str, Any]], mode: str) -> dict[str, float]:
+    """recall@1, recall@5, MRR@10 of one mode."""
+    r1 = r5 = mrr = 0.0
+    for q in questions:
+        hits = retriever.search(q["question"], k=10, mode=mode)
+        rank = next(
+            (i for i, h in enumerate(hits, 1) if h.source == q["source"] and h.page in q["pages"]),
+            None,
+        )
+        r1 += rank == 1
+        r5 += rank is not None and rank <= 5
+        mrr += 1 / rank if rank else 0.0
+    n = len(questions) or 1
+    return {"recall@1": r1 / n, "recall@5": r5 / n, "mrr@10": mrr / n}
+
+
+def main() -> int:
+    """Run the benchmark and print a Markdown table."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--split", default="all", choices=["dev", "test", "all"])
+    parser.add_argument("--out", type=Path, help="also write the numbers as JSON")
+    args = parser.parse_args()
+
+    from ingest.retrieval import Retriever
+
+    with tempfile.TemporaryDirectory() as tmp:
+        index = Path(tmp) / "index"
+        seconds, pages, chunks = cold_ingest(index)
+        questions = read_questions(args.split)
+        results: dict[str, Any] = {
+            "split": args.split,
+            "questions": len(questions),
+            "ingest": {"seconds": seconds, "pages": pages, "chunks": chunks, "pages_per_s": pages / seconds},
+            "modes": {},
+        }
+        convex = Retriever.open(index)
+        rrf = Retriever.open(index, fusion="rrf")
+        for name, retriever, mode in (
+            ("bm25", convex, "bm25"),
+            ("dense", convex, "dense"),
+            ("hybrid (convex)", convex, "hybrid"),
+            ("hybrid (rrf)", rrf, "hybrid"),
+        ):
+            results["modes"][name] = score(retriever, questions, mode)
+        convex.search("warm up", k=5)
+        timings = []
+        for q in read_questions("all"):
+            started = time.perf_counter()
+            convex.search(q["question"], k=5)
+            timings.append((time.perf_counter() - started) * 1000)
+        timings.sort()
+        results["query_ms"] = {"p50": statistics.median(timings), "p95": timings[int(0.95 * (len(timings) - 1))]}
+
+    print(f"split={args.split} questions={len(questions)}\n")
+    print("| mode | recall@1 | recall@5 | MRR@10 |\n|---|---|---|---|")
+    for name, m in results["modes"].items():
+        print(f"| {name} | {m['recall@1']:.3f} | {m['recall@5']:.3f} | {m['mrr@10']:.3f} |")
+    ing = results["ingest"]
+    print(
+        f"\ncold ingest: {ing['seconds']:.1f} s for {ing['pages']} pages / {ing['chunks']} chunks "
+        f"({ing['pages_per_s']:.1f} pages/s, fresh process incl. model load)"
+    )
+    print(f"warm search: p50 {results['query_ms']['p50']:.1f} ms, p95 {results['query_ms']['p95']:.1f} ms")
+    if args.out:
+        args.out.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

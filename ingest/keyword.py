@@ -1,0 +1,91 @@
+"""A small Okapi BM25 index over the chunks, saved as JSON next to the Chroma store.
+
+Our own tokenizer (lower case, stop words out, light suffix stripping) keeps enroller terms such as
+"nod01", "aptc" or "ai/an" intact, which a generic tokenizer would split or drop.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:/[a-z0-9]+)?")
+STOPWORDS = frozenset(
+    """a an and are as at be been but by can could did do does doing for from had has have how i if in into is it
+    its me my of on or our so than that the their them then there these they this those to too was we were what
+    when where which while who whom why will with would you your yours am any all about after again also just
+    get got gets go goes going should i'm im don't dont can't cant isn't whats what's thing things""".split()
+)
+K1 = 1.2
+B = 0.75
+
+
+def _stem(token: str) -> str:
+    """Light suffix stripping so 'reinstatements', 'reinstated' and 'reinstate' meet."""
+    for suffix, min_len in (("ies", 5), ("ing", 6), ("ed", 5), ("es", 5), ("s", 4)):
+        if token.endswith(suffix) and len(token) >= min_len and not token.endswith("ss"):
+            return token[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return token
+
+
+def tokenize(text: str) -> list[str]:
+    """BM25 tokens of a text."""
+    return [_stem(t) for t in _TOKEN.findall(text.lower().replace("’", "'")) if t not in STOPWORDS]
+
+
+class BM25Index:
+    """Okapi BM25 over a fixed list of documents."""
+
+    def __init__(self, postings: dict[str, dict[int, int]], lengths: list[int]) -> None:
+        self.postings = postings
+        self.lengths = np.asarray(lengths, dtype=np.float32)
+        self.size = len(lengths)
+        self.avg_length = float(self.lengths.mean()) if self.size else 0.0
+        self._idf = {
+            term: math.log(1 + (self.size - len(docs) + 0.5) / (len(docs) + 0.5)) for term, docs in postings.items()
+        }
+
+    @classmethod
+    def build(cls, texts: Sequence[str]) -> BM25Index:
+        """Index `texts` (their order is the document numbering)."""
+        postings: dict[str, dict[int, int]] = {}
+        lengths = []
+        for doc_id, text in enumerate(texts):
+            tokens = tokenize(text)
+            lengths.append(len(tokens))
+            for term, count in Counter(tokens).items():
+                postings.setdefault(term, {})[doc_id] = count
+        return cls(postings, lengths)
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every document for `query` (0 where no term matches)."""
+        out = np.zeros(self.size, dtype=np.float32)
+        if not self.size:
+            return out
+        norm = K1 * (1 - B + B * self.lengths / (self.avg_length or 1.0))
+        for term in set(tokenize(query)):
+            docs = self.postings.get(term)
+            if not docs:
+                continue
+            ids = np.fromiter(docs.keys(), dtype=np.int64, count=len(docs))
+            tf = np.fromiter(docs.values(), dtype=np.float32, count=len(docs))
+            out[ids] += self._idf[term] * tf * (K1 + 1) / (tf + norm[ids])
+        return out
+
+    def save(self, path: Path) -> None:
+        """Write the index as JSON."""
+        data = {"lengths": self.lengths.astype(int).tolist(), "postings": self.postings}
+        path.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> BM25Index:
+        """Read an index written by `save`."""
+        data = json.loads(path.read_text(encoding="utf-8"))
+        postings = {term: {int(k): v for k, v in docs.items()} for term, docs in data["postings"].items()}
+        return cls(postings, data["lengths"])
