@@ -3,9 +3,149 @@
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from pathlib import Path
 from typing import Any
+
+from assistant.cli_common import EXIT_BAD_INPUT, EXIT_OK, fail, print_json
 
 
 def register(sub: Any) -> None:
-    """Add this module's subcommands to the `enroller` parser's subparsers."""
-    _ = (sub, argparse)
+    """Add `ingest` and `search` to the `enroller` parser's subparsers."""
+    p = sub.add_parser("ingest", help="index PDFs, Markdown and text files (no PATH: the built-in guides)")
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders (walked recursively)")
+    p.add_argument("--index", type=Path, help="index directory (default: ENROLLER_INDEX_DIR or DATA_DIR/index)")
+    p.add_argument("--prune", action="store_true", help="drop chunks of indexed files that no longer exist")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("search", help="hybrid search of the index, with document and page")
+    p.add_argument("query", nargs="?", help="what to look for")
+    p.add_argument("--batch", type=Path, metavar="FILE.jsonl", help='lines {"id", "question"}; one output line each')
+    p.add_argument("--k", type=int, default=5, help="number of results (default 5)")
+    p.add_argument("--index", type=Path, help="index directory (default: ENROLLER_INDEX_DIR or DATA_DIR/index)")
+    p.add_argument("--mode", choices=["hybrid", "bm25", "dense"], default="hybrid", help="retrieval mode")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_search)
+
+
+def _index_dir(explicit: Path | None) -> Path:
+    from ingest.settings import get_settings
+
+    return explicit if explicit is not None else get_settings().resolved_index_dir
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """Index files; report each skipped file by name; exit 2 if any failed."""
+    from ingest.index import IndexProblem, ingest_paths
+    from knowledge import DOCS_DIR
+
+    index = _index_dir(args.index)
+    paths = list(args.paths) or [DOCS_DIR]
+    try:
+        if args.quiet or not sys.stderr.isatty():
+            report = ingest_paths(paths, index, prune=args.prune, progress=False)
+        else:
+            report = _ingest_with_bar(paths, index, prune=args.prune)
+    except IndexProblem as exc:
+        return fail(str(exc))
+    for path, reason in report.skipped:
+        print(f"skipped {path}: {reason}", file=sys.stderr)
+    for path in report.removed:
+        print(f"removed {path}", file=sys.stderr)
+    state = "updated" if report.changed else "already up to date"
+    print(f"{index}: {state}; {report}")
+    return EXIT_BAD_INPUT if report.failed else EXIT_OK
+
+
+def _ingest_with_bar(paths: list[Path], index: Path, *, prune: bool) -> Any:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from ingest.index import ingest_paths
+
+    with Progress(
+        TextColumn("{task.description:<28}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        transient=True,
+    ) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(message: str, done: int, total: int) -> None:
+            phase = "embedding" if message.startswith("embedding") else "reading"
+            if phase not in tasks:
+                tasks[phase] = bar.add_task(phase, total=total)
+            bar.update(tasks[phase], completed=done, total=total, description=message[:28])
+
+        return ingest_paths(paths, index, prune=prune, progress=update)
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    """Search the index: one query, or a JSONL batch (one output line per input line)."""
+    from ingest.index import IndexProblem, index_exists
+    from ingest.retrieval import Retriever
+
+    if args.batch is not None and args.query:
+        return fail("give either a QUERY or --batch FILE.jsonl, not both")
+    if args.batch is None and not (args.query and args.query.strip()):
+        return fail("query: required (or --batch FILE.jsonl)")
+    if args.k < 1:
+        return fail(f"--k: must be at least 1 (got {args.k})")
+    if args.batch is not None and not args.batch.is_file():
+        return fail(f"--batch: no such file: {args.batch}")
+    index = _index_dir(args.index)
+    if not index_exists(index):
+        return fail(f"no index at {index}: run `enroller ingest PATH --index {index}` first")
+    try:
+        retriever = Retriever.open(index)
+    except IndexProblem as exc:
+        return fail(str(exc))
+    if args.batch is not None:
+        return _search_batch(retriever, args.batch, k=args.k, mode=args.mode)
+    hits = retriever.search(args.query, k=args.k, mode=args.mode)
+    if args.json:
+        print_json({"query": args.query, "results": [h.to_json() for h in hits]})
+    else:
+        print(render_hits(hits))
+    return EXIT_OK
+
+
+def _search_batch(retriever: Any, path: Path, *, k: int, mode: str) -> int:
+    status = EXIT_OK
+    with path.open(encoding="utf-8") as fh:
+        for number, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            item_id: Any = None
+            try:
+                item = json.loads(line)
+                if not isinstance(item, dict):
+                    raise ValueError("expected a JSON object")
+                item_id = item.get("id")
+                question = item.get("question")
+                if not isinstance(question, str) or not question.strip():
+                    raise ValueError("question: required, a non-empty string")
+            except (json.JSONDecodeError, ValueError) as exc:
+                message = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+                print(f"{path}:{number}: {message}", file=sys.stderr)
+                print(json.dumps({"id": item_id, "error": message}), flush=True)
+                status = EXIT_BAD_INPUT
+                continue
+            hits = retriever.search(question, k=k, mode=mode)
+            out = {"id": item_id, "query": question, "results": [h.to_json() for h in hits]}
+            print(json.dumps(out, ensure_ascii=False), flush=True)
+    return status
+
+
+def render_hits(hits: list[Any]) -> str:
+    """Human-readable results: title, page, snippet."""
+    if not hits:
+        return "No results."
+    lines = []
+    for n, hit in enumerate(hits, start=1):
+        snippet = " ".join(hit.text.split())
+        snippet = snippet if len(snippet) <= 220 else snippet[:217] + "..."
+        lines.append(f"{n}. {hit.title} — page {hit.page}  ({hit.source}, score {hit.score:.3f})\n   {snippet}")
+    return "\n".join(lines)

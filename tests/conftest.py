@@ -68,3 +68,14 @@ def corpus_dir() -> Path:
     if not CORPUS_DIR.is_dir():
         pytest.fail(f"source corpus not found at {CORPUS_DIR}")
     return CORPUS_DIR
+
+
+@pytest.fixture(scope="session")
+def corpus_index(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Path:
+    """A real index (Chroma + BM25) of ../shared/corpus, built once per test session."""
+    from ingest.index import ingest_paths
+
+    index = tmp_path_factory.mktemp("corpus-index") / "index"
+    report = ingest_paths([corpus_dir], index, progress=False)
+    assert not report.skipped, report.skipped
+    return index
