@@ -1,0 +1,175 @@
+"""rop_calculator: NOD03 and ROP due dates, late receipt, impacts, reinstatement window, phases, actions."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from tools.errors import ToolInputError
+from tools.registry import get_tool
+from tools.rop import RopInput, RopOutput, rop_calculator
+
+ROP_PDF = "Understanding_ROP_and_Auto_Discontinuance.pdf"
+
+
+def run(**kwargs: Any) -> RopOutput:
+    """Validate through the registry (as the CLI and the assistant do) and run."""
+    out = get_tool("rop_calculator").run(kwargs)
+    assert isinstance(out, RopOutput)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("notice", "nod03", "due"),
+    [
+        pytest.param("2026-03-03", "2026-04-17", "2026-06-06", id="spring"),
+        pytest.param("2026-01-31", "2026-03-17", "2026-05-06", id="month-end-january"),
+        pytest.param("2026-12-15", "2027-01-29", "2027-03-20", id="crosses-year-end"),
+        pytest.param("2027-12-15", "2028-01-29", "2028-03-19", id="leap-year-2028"),
+        pytest.param("2028-02-29", "2028-04-14", "2028-06-03", id="notice-on-leap-day"),
+        pytest.param("2026-11-30", "2027-01-14", "2027-03-05", id="november-end"),
+        pytest.param("2025-12-31", "2026-02-14", "2026-04-05", id="new-years-eve"),
+    ],
+)
+def test_nod03_and_due_dates(notice: str, nod03: str, due: str) -> None:
+    """NOD03 = notice + 45 days, ROP due = notice + 95 calendar days."""
+    out = run(notice_date=notice)
+    assert (out.nod03_date.isoformat(), out.rop_due_date.isoformat()) == (nod03, due)
+    assert nod03 in out.summary
+    assert due in out.summary
+
+
+@pytest.mark.parametrize(
+    ("received", "due"),
+    [
+        pytest.param(None, "2026-06-06", id="no-received-date"),
+        pytest.param("2026-03-03", "2026-06-06", id="received-same-day"),
+        pytest.param("2026-03-08", "2026-06-06", id="received-day-5-presumed"),
+        pytest.param("2026-03-09", "2026-06-07", id="received-day-6-late-90-from-receipt"),
+        pytest.param("2026-03-12", "2026-06-10", id="received-9-days-late"),
+    ],
+)
+def test_late_receipt_edge(received: str | None, due: str) -> None:
+    """Received more than 5 days after the notice date: 90 days from receipt; otherwise 95 from notice."""
+    out = run(notice_date="2026-03-03", received_date=received)
+    assert out.rop_due_date.isoformat() == due
+
+
+@pytest.mark.parametrize(
+    ("spelling", "key", "impact"),
+    [
+        pytest.param("income", "income", "financial_help", id="income"),
+        pytest.param("Income", "income", "financial_help", id="income-capital"),
+        pytest.param("MEC", "mec", "financial_help", id="mec"),
+        pytest.param("minimum essential coverage", "mec", "financial_help", id="mec-words"),
+        pytest.param("AI/AN", "ai_an", "financial_help", id="ai-an"),
+        pytest.param("American Indian or Alaskan Native", "ai_an", "financial_help", id="ai-an-words"),
+        pytest.param("ssn", "ssn", "financial_help", id="ssn"),
+        pytest.param("Social Security Number", "ssn", "financial_help", id="ssn-words"),
+        pytest.param("citizenship", "citizenship", "coverage", id="citizenship"),
+        pytest.param("lawful presence", "lawful_presence", "coverage", id="lawful-presence"),
+        pytest.param("lawful_presence", "lawful_presence", "coverage", id="lawful-presence-key"),
+        pytest.param("immigration", "lawful_presence", "coverage", id="immigration"),
+        pytest.param("incarceration", "incarceration", "coverage", id="incarceration"),
+        pytest.param("incarcerated", "incarceration", "coverage", id="incarcerated"),
+        pytest.param("deceased", "deceased", "coverage", id="deceased"),
+        pytest.param("death", "deceased", "coverage", id="death"),
+    ],
+)
+def test_inconsistency_spellings_and_impact(spelling: str, key: str, impact: str) -> None:
+    """Common spellings map to one key; income/MEC/AI-AN/SSN cost financial help, the rest coverage."""
+    out = run(notice_date="2026-03-03", inconsistency=spelling)
+    assert out.inconsistency == key
+    assert out.impact == impact
+    assert out.impact_explanation
+    expected_page = 1 if impact == "financial_help" else 2
+    assert any(s.document == ROP_PDF and s.page == expected_page for s in out.sources)
+
+
+@pytest.mark.parametrize(
+    ("termination", "deadline"),
+    [
+        pytest.param("2026-06-07", "2026-07-07", id="june"),
+        pytest.param("2026-01-31", "2026-03-02", id="over-february"),
+        pytest.param("2028-01-31", "2028-03-01", id="over-leap-february"),
+        pytest.param("2026-12-15", "2027-01-14", id="over-year-end"),
+    ],
+)
+def test_reinstatement_deadline(termination: str, deadline: str) -> None:
+    """After an ROP termination there are 30 calendar days to restore with no gap; then a new QLE."""
+    out = run(notice_date="2025-10-20", termination_date=termination)
+    assert out.reinstatement_deadline is not None
+    assert out.reinstatement_deadline.isoformat() == deadline
+    assert out.after_reinstatement_deadline is not None
+    assert "Qualifying Life Event" in out.after_reinstatement_deadline
+    assert "future effective date" in out.after_reinstatement_deadline
+
+
+@pytest.mark.parametrize(
+    ("today", "termination", "phase", "days_left"),
+    [
+        pytest.param("2026-03-03", None, "before_warning", 95, id="notice-day"),
+        pytest.param("2026-04-16", None, "before_warning", 51, id="day-before-nod03"),
+        pytest.param("2026-04-17", None, "warning_sent", 50, id="nod03-day"),
+        pytest.param("2026-06-06", None, "warning_sent", 0, id="rop-due-day"),
+        pytest.param("2026-06-07", None, "past_due", None, id="day-after-due"),
+        pytest.param("2026-06-10", "2026-06-10", "reinstatement_window", 30, id="termination-day"),
+        pytest.param("2026-07-10", "2026-06-10", "reinstatement_window", 0, id="last-reinstatement-day"),
+        pytest.param("2026-07-11", "2026-06-10", "reinstatement_closed", None, id="day-after-window"),
+    ],
+)
+def test_phase_and_days_left(today: str, termination: str | None, phase: str, days_left: int | None) -> None:
+    """With today, the phase and the days left to the deadline that matters, at every window edge."""
+    out = run(notice_date="2026-03-03", termination_date=termination, today=today)
+    assert out.phase == phase
+    assert out.days_left == days_left
+
+
+def test_restoration_actions_carry_the_guides_warnings() -> None:
+    """In the reinstatement window the actions say: no new effective date, carriers can't, DACA → Medi-Cal."""
+    out = run(notice_date="2026-03-03", termination_date="2026-06-10", today="2026-06-12")
+    text = " ".join(out.actions)
+    assert "do NOT re-enroll" in text
+    assert "Carriers (QHPs) cannot reinstate" in text
+    assert "Medi-Cal" in text
+    assert any(s.page == 8 for s in out.sources)
+
+
+def test_actions_before_the_due_date_are_prevention_and_mitigation() -> None:
+    """Before the ROP ends the actions point at documents, the daily summary alert and the BoB filter."""
+    out = run(notice_date="2026-03-03", today="2026-04-20")
+    text = " ".join(out.actions)
+    assert "Documents and Correspondence" in text
+    assert "Conditionally Eligible" in text
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        pytest.param({"notice_date": "2026-02-30"}, "notice_date", id="impossible-date"),
+        pytest.param({}, "notice_date", id="missing-notice"),
+        pytest.param({"notice_date": "03/03/2026"}, "notice_date", id="not-iso"),
+        pytest.param({"notice_date": "2026-03-03", "inconsistency": "zodiac"}, "inconsistency", id="unknown-kind"),
+        pytest.param(
+            {"notice_date": "2026-03-03", "received_date": "2026-03-01"}, "received_date", id="received-early"
+        ),
+        pytest.param(
+            {"notice_date": "2026-03-03", "termination_date": "2026-01-01"}, "termination_date", id="term-early"
+        ),
+        pytest.param({"notice_date": "2026-03-03", "today": "2026-01-01"}, "today", id="today-before-notice"),
+        pytest.param({"notice_date": "2026-03-03", "colour": "red"}, "colour", id="unknown-field"),
+    ],
+)
+def test_bad_input_names_the_field(payload: dict[str, Any], field: str) -> None:
+    """Invalid input raises ToolInputError whose message names the offending field."""
+    with pytest.raises(ToolInputError) as info:
+        get_tool("rop_calculator").run(payload)
+    assert field in str(info.value)
+
+
+def test_direct_call_matches_registry() -> None:
+    """Calling the function with its input model gives the same result as the registry."""
+    direct = rop_calculator(RopInput(notice_date=date(2026, 3, 3)))
+    assert direct == run(notice_date="2026-03-03")

@@ -1,0 +1,139 @@
+"""service_center_hours: regular hours, every published holiday and extended day, weekends, `at` and next_open."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tools.errors import ToolInputError
+from tools.registry import get_tool
+from tools.service_center import ServiceCenterOutput
+
+DECK = "OE2026_CalHEERS_Enroller_Portal_Webinar.pdf"
+
+
+def run(**kwargs: Any) -> ServiceCenterOutput:
+    """Validate through the registry and run."""
+    out = get_tool("service_center_hours").run(kwargs)
+    assert isinstance(out, ServiceCenterOutput)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("day", "name"),
+    [
+        pytest.param("2025-11-11", "Veterans Day", id="veterans-day"),
+        pytest.param("2025-11-27", "Thanksgiving Day", id="thanksgiving"),
+        pytest.param("2025-11-28", "Day After Thanksgiving", id="day-after-thanksgiving"),
+        pytest.param("2025-12-25", "Christmas Day", id="christmas"),
+        pytest.param("2026-01-01", "New Year's Day", id="new-year"),
+        pytest.param("2026-01-19", "Martin Luther King Day", id="mlk"),
+    ],
+)
+def test_published_holidays_are_closed(day: str, name: str) -> None:
+    """Every holiday the deck lists is closed, named, confirmed and cited to page 105."""
+    out = run(date=day)
+    assert (out.open, out.opens, out.closes, out.closure_reason) == (False, None, None, name)
+    assert out.confirmed
+    assert any(s.document == DECK and s.page == 105 for s in out.sources)
+    assert name in out.summary
+
+
+@pytest.mark.parametrize(
+    ("day", "closes", "chat_closes"),
+    [
+        pytest.param("2025-12-30", "20:00", "18:00", id="dec-30"),
+        pytest.param("2025-12-31", "20:00", "18:00", id="dec-31"),
+        pytest.param("2026-01-29", "20:00", "18:00", id="jan-29"),
+        pytest.param("2026-01-30", "20:00", "18:00", id="jan-30"),
+        pytest.param("2026-01-31", "22:00", None, id="jan-31-saturday"),
+    ],
+)
+def test_extended_open_enrollment_days(day: str, closes: str, chat_closes: str | None) -> None:
+    """Extended OE days open 08:00 and close late (page 106); chat hours are not extended by the deck."""
+    out = run(date=day)
+    assert (out.open, out.opens, out.closes, out.extended) == (True, "08:00", closes, True)
+    assert out.chat_closes == chat_closes
+    assert any(s.page == 106 for s in out.sources)
+
+
+@pytest.mark.parametrize(
+    ("day", "is_open", "reason"),
+    [
+        pytest.param("2025-12-29", True, None, id="monday-before-extended"),
+        pytest.param("2026-01-02", True, None, id="friday-after-new-year"),
+        pytest.param("2025-11-26", True, None, id="wednesday-before-thanksgiving"),
+        pytest.param("2025-11-29", False, "weekend", id="saturday"),
+        pytest.param("2025-11-30", False, "weekend", id="sunday"),
+        pytest.param("2026-01-20", True, None, id="day-after-mlk"),
+        pytest.param("2026-01-24", False, "weekend", id="saturday-not-extended"),
+        pytest.param("2026-02-01", False, "weekend", id="sunday-after-last-extended"),
+    ],
+)
+def test_regular_days_and_weekends(day: str, is_open: bool, reason: str | None) -> None:
+    """Weekdays open 8:00AM to 6:00PM for voice and chat; weekends closed."""
+    out = run(date=day)
+    assert out.open is is_open
+    assert out.closure_reason == reason
+    if is_open:
+        assert (out.opens, out.closes, out.chat_opens, out.chat_closes) == ("08:00", "18:00", "08:00", "18:00")
+        assert not out.extended
+
+
+@pytest.mark.parametrize(
+    ("day", "is_open", "reason"),
+    [
+        pytest.param("2026-11-26", False, "Thanksgiving Day", id="thanksgiving-2026"),
+        pytest.param("2026-03-31", False, "Cesar Chavez Day", id="cesar-chavez"),
+        pytest.param("2026-03-30", True, None, id="ordinary-monday"),
+    ],
+)
+def test_dates_past_the_published_calendar_are_labelled_estimates(day: str, is_open: bool, reason: str) -> None:
+    """Outside the deck's calendar the answer is an estimate, says so, and is never `confirmed`."""
+    out = run(date=day)
+    assert out.open is is_open
+    assert out.closure_reason == reason
+    assert not out.confirmed
+    assert out.note is not None
+    assert out.summary.startswith("Not confirmed")
+
+
+@pytest.mark.parametrize(
+    ("at", "open_now", "next_open"),
+    [
+        pytest.param("2025-12-01T07:59:00-08:00", False, "2025-12-01T08:00:00-08:00", id="minute-before-opening"),
+        pytest.param("2025-12-01T08:00:00-08:00", True, None, id="at-opening"),
+        pytest.param("2025-12-01T17:59:00-08:00", True, None, id="minute-before-closing"),
+        pytest.param("2025-12-01T18:00:00-08:00", False, "2025-12-02T08:00:00-08:00", id="at-closing"),
+        pytest.param("2025-12-31T19:30:00-08:00", True, None, id="extended-evening"),
+        pytest.param(
+            "2025-12-31T20:00:00-08:00", False, "2026-01-02T08:00:00-08:00", id="after-extended-skips-holiday"
+        ),
+        pytest.param("2025-11-26T18:30:00-08:00", False, "2025-12-01T08:00:00-08:00", id="thanksgiving-weekend"),
+        pytest.param("2025-11-27T10:00:00-08:00", False, "2025-12-01T08:00:00-08:00", id="on-thanksgiving"),
+        pytest.param("2026-01-30T21:00:00-08:00", False, "2026-01-31T08:00:00-08:00", id="friday-to-extended-saturday"),
+        pytest.param("2025-12-01T17:30:00+00:00", True, None, id="utc-offset-converted"),
+    ],
+)
+def test_at_a_moment(at: str, open_now: bool, next_open: str | None) -> None:
+    """`at` reports open_now and, when closed, the next opening (holidays and weekends skipped)."""
+    out = run(at=at)
+    assert out.open_now is open_now
+    assert (out.next_open.isoformat() if out.next_open else None) == next_open
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        pytest.param({"date": "2026-02-30"}, "date", id="impossible-date"),
+        pytest.param({}, "date/at", id="neither"),
+        pytest.param({"date": "2025-12-31", "at": "2025-12-31T10:00:00-08:00"}, "date/at", id="both"),
+        pytest.param({"at": "2025-12-31T10:00:00"}, "at", id="naive-datetime"),
+    ],
+)
+def test_bad_input_names_the_field(payload: dict[str, Any], field: str) -> None:
+    """Invalid input raises ToolInputError whose message names the field."""
+    with pytest.raises(ToolInputError) as info:
+        get_tool("service_center_hours").run(payload)
+    assert field in str(info.value)
