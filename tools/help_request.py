@@ -88,7 +88,7 @@ def help_request_router(inp: HelpRequestInput) -> HelpRequestOutput:
     # With no evidence at all, consumer-case problems are by far the common case: lean there, weakly.
     ranked: list[tuple[float, _Category, list[str]]]
     if total == 0:
-        ranked = [(0.6 if i == 0 else 0.4, cat, []) for i, (_, cat, _) in enumerate(scored)]
+        ranked = [(0.55 if i == 0 else 0.45, cat, []) for i, (_, cat, _) in enumerate(scored)]
     else:
         smoothed = [(s + 0.25) / (total + 0.25 * len(scored)) for s, _, _ in scored]
         ranked = [(p, cat, hits) for p, (_, cat, hits) in zip(smoothed, scored, strict=True)]

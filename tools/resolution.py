@@ -100,7 +100,7 @@ def resolution_reason_picker(inp: ResolutionInput) -> ResolutionOutput:
     other = next(r for r in facts.resolution_reasons if not r.keywords)
     ranked: list[tuple[float, _Reason, list[str]]]
     if total == 0:
-        ranked = [(1.0 if r is other else 0.0, r, []) for _, r, _ in scored]
+        ranked = [(1.0, other, [])]
         confidence = 0.3
     else:
         ranked = sorted(((s / total, r, hits) for s, r, hits in scored if s > 0), key=lambda x: x[0], reverse=True)
