@@ -21,6 +21,9 @@ TARGET_WORDS = 110
 MAX_WORDS = 170
 SLIDE_MAX_WORDS = 220
 MIN_GUIDE_WORDS = 4
+# Sentence-level dense matching: 40-word windows every 25 words (as good as 30/15 here, 40% fewer vectors).
+WINDOW_WORDS = 40
+WINDOW_STEP = 25
 
 _HEADING = re.compile(r"^\s*(?:#{1,4}\s+(?P<md>.+?)\s*#*|(?P<num>\d{1,2}\.\s+[A-Z][^.!?]{3,90}))\s*$")
 
@@ -39,10 +42,21 @@ class Chunk:
     kind: str
 
     @property
-    def embed_text(self) -> str:
-        """What the embedder and BM25 see: title, section and passage."""
+    def keyword_text(self) -> str:
+        """What BM25 sees: document title, section heading and passage."""
         head = self.title if not self.section or self.section == self.title else f"{self.title} — {self.section}"
         return f"{head}\n{self.text}"
+
+    @property
+    def embed_text(self) -> str:
+        """What the embedder sees: section heading and passage (the document title only dilutes it)."""
+        return f"{self.section}\n{self.text}" if self.section else self.text
+
+    def windows(self) -> list[str]:
+        """Short overlapping word windows of the passage, each with its heading, for sentence-level matching."""
+        words = self.text.split()
+        prefix = f"{self.section}: " if self.section else ""
+        return [prefix + " ".join(w) for w in _windows(words, WINDOW_WORDS, overlap=WINDOW_WORDS - WINDOW_STEP)]
 
     def to_metadata(self) -> dict[str, str | int]:
         """Flat metadata for Chroma (no None values)."""

@@ -33,8 +33,9 @@ from ingest.loaders import LoadError, iter_source_files, load_document
 
 log = logging.getLogger("enroller.ingest")
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 COLLECTION = "chunks"
+WINDOWS = "windows"
 CURRENT_FILE = "CURRENT"
 MANIFEST = "manifest.json"
 _KEEP_GENERATIONS = 2  # the current one and the one before it
@@ -113,16 +114,32 @@ def read_manifest(generation: Path) -> dict[str, Any]:
     return data
 
 
-def load_generation(generation: Path) -> tuple[list[Chunk], np.ndarray]:
-    """All chunks of a generation, in index order, with their vectors (one row each)."""
+@dataclass
+class GenerationData:
+    """Everything retrieval needs from one generation, in index order."""
+
+    chunks: list[Chunk]
+    vectors: np.ndarray  # one row per chunk
+    window_vectors: np.ndarray  # one row per window
+    window_owner: np.ndarray  # index into `chunks` of each window
+
+    def windows_of(self, index: int) -> np.ndarray:
+        """The window vectors of chunk number `index`."""
+        return self.window_vectors[self.window_owner == index]
+
+
+def load_generation(generation: Path) -> GenerationData:
+    """All chunks of a generation with their vectors and window vectors."""
     manifest = read_manifest(generation)
     order: list[str] = manifest["chunk_order"]
+    empty = np.zeros((0, 384), dtype=np.float32)
     if not order:
-        return [], np.zeros((0, 384), dtype=np.float32)
-    collection = _chroma_client(generation / "chroma").get_collection(
-        COLLECTION, embedding_function=_embedding_function()
+        return GenerationData([], empty, empty, np.zeros(0, dtype=np.int64))
+    client = _chroma_client(generation / "chroma")
+    ef = _embedding_function()
+    got = client.get_collection(COLLECTION, embedding_function=ef).get(
+        ids=order, include=["embeddings", "documents", "metadatas"]
     )
-    got = collection.get(ids=order, include=["embeddings", "documents", "metadatas"])
     by_id = {cid: i for i, cid in enumerate(got["ids"])}
     if len(by_id) != len(order):
         raise IndexProblem(f"{generation}: Chroma holds {len(by_id)} of {len(order)} chunks; re-ingest")
@@ -144,7 +161,11 @@ def load_generation(generation: Path) -> tuple[list[Chunk], np.ndarray]:
             )
         )
         rows.append(got["embeddings"][i])
-    return chunks, np.asarray(rows, dtype=np.float32)
+    position = {cid: n for n, cid in enumerate(order)}
+    windows = client.get_collection(WINDOWS, embedding_function=ef).get(include=["embeddings", "metadatas"])
+    owner = np.asarray([position[str(m["chunk_id"])] for m in windows["metadatas"]], dtype=np.int64)
+    window_vectors = np.asarray(windows["embeddings"], dtype=np.float32).reshape(-1, 384)
+    return GenerationData(chunks, np.asarray(rows, dtype=np.float32), window_vectors, owner)
 
 
 def _sha256(path: Path) -> str:
@@ -173,7 +194,7 @@ def ingest_paths(
 
     old_gen = current_generation(index_dir)
     old_files: dict[str, Any] = read_manifest(old_gen)["files"] if old_gen else {}
-    old_chunks: dict[str, tuple[Chunk, np.ndarray]] = {}
+    old_chunks: dict[str, tuple[Chunk, np.ndarray, np.ndarray]] = {}
 
     files: list[Path] = []
     for root in paths:
@@ -239,15 +260,29 @@ def ingest_paths(
         return report
 
     if reused_ids and old_gen is not None:
-        chunks_old, vectors_old = load_generation(old_gen)
+        data = load_generation(old_gen)
         wanted = set(reused_ids)
-        old_chunks = {c.chunk_id: (c, vectors_old[i]) for i, c in enumerate(chunks_old) if c.chunk_id in wanted}
+        old_chunks = {
+            c.chunk_id: (c, data.vectors[i], data.windows_of(i))
+            for i, c in enumerate(data.chunks)
+            if c.chunk_id in wanted
+        }
 
-    vectors_new = _embed_with_progress([c.embed_text for c in fresh], notify)
+    fresh_windows = [c.windows() for c in fresh]
+    texts = [c.embed_text for c in fresh] + [w for ws in fresh_windows for w in ws]
+    embedded = _embed_with_progress(texts, notify)
     report.embedded = len(fresh)
-    all_chunks = [old_chunks[cid][0] for cid in reused_ids if cid in old_chunks] + fresh
-    all_vectors = [old_chunks[cid][1] for cid in reused_ids if cid in old_chunks] + list(vectors_new)
-    _write_generation(index_dir, all_chunks, all_vectors, new_files)
+    vectors_new = embedded[: len(fresh)]
+    windows_new = []
+    offset = len(fresh)
+    for ws in fresh_windows:
+        windows_new.append(embedded[offset : offset + len(ws)])
+        offset += len(ws)
+    kept = [old_chunks[cid] for cid in reused_ids if cid in old_chunks]
+    all_chunks = [k[0] for k in kept] + fresh
+    all_vectors = [k[1] for k in kept] + list(vectors_new)
+    all_windows = [k[2] for k in kept] + windows_new
+    _write_generation(index_dir, all_chunks, all_vectors, all_windows, new_files)
     report.chunks = len(all_chunks)
     report.seconds = time.perf_counter() - started
     return report
@@ -272,7 +307,13 @@ def _embed_with_progress(texts: list[str], notify: ProgressFn) -> np.ndarray:
     return np.vstack(parts)
 
 
-def _write_generation(index_dir: Path, chunks: list[Chunk], vectors: list[np.ndarray], files: dict[str, Any]) -> Path:
+def _write_generation(
+    index_dir: Path,
+    chunks: list[Chunk],
+    vectors: list[np.ndarray],
+    windows: list[np.ndarray],
+    files: dict[str, Any],
+) -> Path:
     from ingest.keyword import BM25Index
 
     generations = index_dir / "generations"
@@ -293,7 +334,22 @@ def _write_generation(index_dir: Path, chunks: list[Chunk], vectors: list[np.nda
             metadatas=[c.to_metadata() for c in part],
             embeddings=[v.tolist() for v in vectors[start : start + step]],
         )
-    BM25Index.build([c.embed_text for c in chunks]).save(gen / "bm25.json")
+    window_collection = client.create_collection(
+        WINDOWS, embedding_function=_embedding_function(), metadata={"hnsw:space": "cosine"}
+    )
+    ids, metas, rows = [], [], []
+    for chunk, block in zip(chunks, windows, strict=True):
+        for n, row in enumerate(block):
+            ids.append(f"{chunk.chunk_id}~{n}")
+            metas.append({"chunk_id": chunk.chunk_id})
+            rows.append(row.tolist())
+    for start in range(0, len(ids), step):
+        window_collection.add(
+            ids=ids[start : start + step],
+            metadatas=metas[start : start + step],
+            embeddings=rows[start : start + step],
+        )
+    BM25Index.build([c.keyword_text for c in chunks]).save(gen / "bm25.json")
     manifest = {
         "format": INDEX_FORMAT,
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
