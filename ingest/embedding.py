@@ -50,8 +50,13 @@ def embed_texts(texts: Sequence[str]) -> np.ndarray:
 
 
 def embed_query(text: str) -> np.ndarray:
-    """One unit-length query vector."""
-    return embed_texts([text])[0]
+    """One unit-length query vector: NumPy MiniLM (no torch import, same vectors) unless torch is loaded."""
+    if _model is not None:
+        return embed_texts([text])[0]
+    from ingest.minilm import encode_query
+
+    vector: np.ndarray = encode_query(text)
+    return vector
 
 
 @register_embedding_function

@@ -1,0 +1,29 @@
+"""The NumPy MiniLM query encoder gives the same vectors as sentence-transformers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ingest.embedding import embed_texts
+from ingest.minilm import encode_query
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("can the carrier reinstate my client after an ROP termination?", id="question"),
+        pytest.param("NOD01", id="one-token-ish"),
+        pytest.param("Agent/CEC Service Center Hours Voice: Monday – Friday 8:00AM to 6:00PM", id="punctuation"),
+        pytest.param("consumer " * 400, id="truncated-at-256-tokens"),
+    ],
+)
+def test_matches_sentence_transformers(text: str) -> None:
+    """Same unit vector (to float32 precision) as the torch model, long inputs truncated the same way."""
+    ours = encode_query(text)
+    theirs = embed_texts([text])[0]
+    assert ours.shape == (384,)
+    assert abs(float(np.linalg.norm(ours)) - 1.0) < 1e-5
+    assert float(np.abs(ours - theirs).max()) < 1e-4
