@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -48,16 +48,6 @@ _NUMERIC_QUESTION = re.compile(r"\b(when|how (long|many|much|soon)|what (time|da
 
 
 @dataclass(frozen=True)
-class Sentence:
-    """One candidate sentence with where it came from."""
-
-    text: str
-    hit_rank: int
-    position: int
-    citations: tuple[Citation, ...]
-
-
-@dataclass(frozen=True)
 class Composition:
     """A composed answer: its sentences (most direct first) and the citations they stand on."""
 
@@ -83,28 +73,40 @@ def _stem(token: str) -> str:
     return token
 
 
-def split_sentences(text: str) -> list[str]:
+def split_sentences(text: str, *, keep_short: bool = False) -> list[str]:
     """Split a passage into sentences and bullet lines, dropping fragments too short to answer anything."""
-    out: list[str] = []
+    pieces: list[str] = []
     for raw_line in text.splitlines():
         line = _BULLET.sub("", raw_line).strip()
         if not line:
             continue
-        for raw_piece in _SENTENCE_END.split(line):
-            piece = raw_piece.strip()
-            if len(piece.split()) >= 3:
-                out.append(piece)
-    return _merge_continuations(out)
+        pieces.extend(p.strip() for p in _SENTENCE_END.split(line) if p.strip())
+    merged = _merge_continuations(pieces)
+    return merged if keep_short else [p for p in merged if len(p.split()) >= 3]
+
+
+def _heading_like(text: str) -> bool:
+    """A slide or section title rather than a statement: short, no verb-ending punctuation."""
+    return len(text.split()) <= 6 and not text.endswith((".", "!", "?"))
+
+
+_DANGLING = frozenset(
+    "a an the of to for and or in into on under by with from your their our its is are at as via thru through "
+    "than that this these those be can will".split()
+)
 
 
 def _merge_continuations(lines: list[str]) -> list[str]:
-    # PDF text breaks lines mid-sentence; a line starting in lower case continues the previous one.
+    # PDF text breaks lines mid-sentence: a line starting in lower case, or one after a line that ends on
+    # "in", "your", "the"..., continues the previous line.
     merged: list[str] = []
     for line in lines:
-        if merged and line[:1].islower() and not merged[-1].endswith((".", "!", "?", ":")):
-            merged[-1] = f"{merged[-1]} {line}"
-        else:
-            merged.append(line)
+        if merged and not merged[-1].endswith((".", "!", "?", ":")):
+            last_word = merged[-1].rsplit(maxsplit=1)[-1].lower()
+            if line[:1].islower() or last_word in _DANGLING:
+                merged[-1] = f"{merged[-1]} {line}"
+                continue
+        merged.append(line)
     return merged
 
 
@@ -128,74 +130,184 @@ def hit_citation(hit: HitLike, snippet: str) -> Citation:
     return Citation(source=hit.source, title=hit.title, page=hit.page, snippet=snippet)
 
 
-def candidate_sentences(hits: Sequence[HitLike], max_hits: int = 3) -> list[Sentence]:
-    """Every sentence of the top passages, with its citations (source markers resolved)."""
-    out: list[Sentence] = []
-    for rank, hit in enumerate(hits[:max_hits]):
-        for position, raw in enumerate(split_sentences(hit.text)):
-            text, cites = marker_citations(raw, snippet="")
-            if len(text.split()) < 3:
-                continue
-            snippet = text if len(text) <= 300 else text[:297] + "..."
-            if cites:
-                cites = [c.model_copy(update={"snippet": snippet}) for c in cites]
-            else:
-                cites = [hit_citation(hit, snippet)]
-            out.append(Sentence(text=text, hit_rank=rank, position=position, citations=tuple(cites)))
+@dataclass(frozen=True)
+class _Unit:
+    """One line or sentence of a passage, source markers resolved."""
+
+    text: str
+    citations: tuple[Citation, ...]
+
+
+def _units(hit: HitLike) -> list[_Unit]:
+    out = []
+    for raw in split_sentences(hit.text, keep_short=True):
+        text, cites = marker_citations(raw, snippet="")
+        if not text:
+            continue
+        snippet = text if len(text) <= 300 else text[:297] + "..."
+        found = [c.model_copy(update={"snippet": snippet}) for c in cites] or [hit_citation(hit, snippet)]
+        out.append(_Unit(text=text, citations=tuple(found)))
     return out
 
 
-def score_sentences(question: str, sentences: Sequence[Sentence]) -> list[float]:
-    """Score each sentence for how directly it answers `question` (idf-weighted overlap plus rank priors)."""
+@dataclass(frozen=True)
+class _Excerpt:
+    """A run of consecutive units of one passage, scored against the question."""
+
+    units: tuple[_Unit, ...]
+    hit_rank: int
+    start: int
+    score: float
+    terms: frozenset[str]
+
+    @property
+    def words(self) -> int:
+        return sum(len(u.text.split()) for u in self.units)
+
+
+_MAX_RUN = 4
+_RUN_WORDS = 60
+_RANK_PRIOR = (0.12, 0.06, 0.02)
+_WORD_COST = 0.001
+_HEADING_COST = 0.08
+_MIN_WORDS = 30  # a chosen run shorter than this takes the lines that follow it
+_FILL_WORDS = 90  # then the answer grows with following lines up to this many words
+_TOP_KEEP = 0.5
+_EXTRA_KEEP = 0.5
+
+
+def _best_excerpt(
+    question_terms: set[str], idf: Callable[[str], float], units: list[_Unit], rank: int, wants_number: bool
+) -> _Excerpt | None:
+    total = sum(idf(t) for t in question_terms) or 1.0
+    unit_terms = [set(tokenize(u.text)) for u in units]
+    best: _Excerpt | None = None
+    for i in range(len(units)):
+        covered: set[str] = set()
+        words = 0
+        for j in range(i, min(len(units), i + _MAX_RUN)):
+            words += len(units[j].text.split())
+            if j > i and words > _RUN_WORDS:
+                break
+            covered |= unit_terms[j] & question_terms
+            coverage = sum(idf(t) for t in covered) / total
+            if coverage == 0:
+                continue
+            run = units[i : j + 1]
+            # Answers usually follow the words that match the question: a run may end past the match, but
+            # each extra word costs a little, and a run that is only a bare title costs more.
+            number = 0.08 if wants_number and any(ch.isdigit() for u in run for ch in u.text) else 0.0
+            heading_only = _HEADING_COST if j == i and _heading_like(units[i].text) else 0.0
+            score = coverage + _RANK_PRIOR[min(rank, 2)] + number - heading_only - _WORD_COST * words
+            if best is None or score > best.score:
+                best = _Excerpt(tuple(run), rank, i, score, frozenset(covered))
+    return best
+
+
+def _extend(excerpt: _Excerpt, units: list[_Unit]) -> _Excerpt:
+    """Add the lines after a short run: on slides the answer tends to sit just below the matching line."""
+    run = list(excerpt.units)
+    end = excerpt.start + len(run)
+    while end < len(units) and sum(len(u.text.split()) for u in run) < _MIN_WORDS:
+        run.append(units[end])
+        end += 1
+    return _Excerpt(tuple(run), excerpt.hit_rank, excerpt.start, excerpt.score, excerpt.terms)
+
+
+def _fill(chosen: list[_Excerpt], excerpts: list[_Excerpt], unit_lists: list[list[_Unit]]) -> list[_Excerpt]:
+    """Grow the answer up to the word budget: the lines after each excerpt, then the next best passage's
+    excerpt. Slides keep the answer a line or two below the words that match the question."""
+    out = list(chosen)
+    budget = _FILL_WORDS - sum(e.words for e in out)
+    for n, excerpt in enumerate(out):
+        units = unit_lists[excerpt.hit_rank]
+        start, end = excerpt.start, excerpt.start + len(excerpt.units)
+        while end < len(units) and len(units[end].text.split()) <= budget:
+            budget -= len(units[end].text.split())
+            end += 1
+        out[n] = _Excerpt(tuple(units[start:end]), excerpt.hit_rank, start, excerpt.score, excerpt.terms)
+    used = {e.hit_rank for e in out}
+    for extra in excerpts:
+        if extra.hit_rank in used or extra.score < _EXTRA_KEEP * out[0].score or extra.words > budget:
+            continue
+        out.append(extra)
+        used.add(extra.hit_rank)
+        budget -= extra.words
+    return out
+
+
+def compose_answer(question: str, hits: Sequence[HitLike], *, max_sentences: int = MAX_SENTENCES) -> Composition:
+    """Compose a short extractive answer: the best run of lines of the best passage first, cited by page."""
     q_terms = set(tokenize(question))
-    if not sentences:
-        return []
-    token_sets = [set(tokenize(s.text)) for s in sentences]
-    df = Counter(t for ts in token_sets for t in ts)
-    n = len(sentences)
+    unit_lists = [_units(hit) for hit in hits[:3]]
+    all_units = [u for units in unit_lists for u in units]
+    if not all_units or not q_terms:
+        return Composition(sentences=(), citations=(), score=0.0)
+    df = Counter(t for u in all_units for t in set(tokenize(u.text)))
+    n = len(all_units)
 
     def idf(term: str) -> float:
         return math.log((n + 1) / (df.get(term, 0) + 0.5)) + 1.0
 
-    total = sum(idf(t) for t in q_terms) or 1.0
     wants_number = bool(_NUMERIC_QUESTION.search(question))
-    scores: list[float] = []
-    for sent, tokens in zip(sentences, token_sets, strict=True):
-        overlap = sum(idf(t) for t in q_terms & tokens) / total
-        prior = (0.25, 0.12, 0.05)[sent.hit_rank] if sent.hit_rank < 3 else 0.0
-        early = 0.05 if sent.position < 2 else 0.0
-        number = 0.1 if wants_number and any(ch.isdigit() for ch in sent.text) else 0.0
-        brevity = -0.05 if len(sent.text.split()) > 45 else 0.0
-        scores.append(overlap + prior + early + number + brevity)
-    return scores
-
-
-def compose_answer(question: str, hits: Sequence[HitLike], *, max_sentences: int = MAX_SENTENCES) -> Composition:
-    """Compose a 1–4 sentence extractive answer to `question` from `hits`, the most direct sentence first."""
-    sentences = candidate_sentences(hits)
-    if not sentences:
+    excerpts = [
+        _extend(e, units)
+        for rank, units in enumerate(unit_lists)
+        if (e := _best_excerpt(q_terms, idf, units, rank, wants_number))
+    ]
+    if not excerpts:
         return Composition(sentences=(), citations=(), score=0.0)
-    scores = score_sentences(question, sentences)
-    order = sorted(range(len(sentences)), key=lambda i: (-scores[i], sentences[i].hit_rank, sentences[i].position))
-    best = scores[order[0]]
-    chosen: list[int] = []
-    words = 0
-    seen: set[str] = set()
-    for i in order:
-        sent = sentences[i]
-        key = " ".join(tokenize(sent.text))
-        if key in seen:
+    excerpts.sort(key=lambda e: (-e.score, e.hit_rank))
+    chosen = [excerpts[0]]
+    top = next((e for e in excerpts if e.hit_rank == 0), None)
+    if top is not None and top is not chosen[0] and top.score >= _TOP_KEEP * chosen[0].score:
+        chosen.append(top)  # the best-ranked passage stays in view even when another has a better line
+    for extra in excerpts:
+        if extra in chosen:
             continue
-        if chosen and (scores[i] < 0.55 * best or words + len(sent.text.split()) > MAX_WORDS):
-            continue
-        chosen.append(i)
-        seen.add(key)
-        words += len(sent.text.split())
-        if len(chosen) >= max_sentences:
-            break
-    texts = tuple(_as_sentence(sentences[i].text) for i in chosen)
-    citations = _dedupe(c for i in chosen for c in sentences[i].citations)
-    return Composition(sentences=texts, citations=tuple(citations), score=best)
+        known = frozenset().union(*(c.terms for c in chosen))
+        fits = sum(c.words for c in chosen) + extra.words <= MAX_WORDS
+        if extra.score >= 0.8 * chosen[0].score and extra.terms - known and fits:
+            chosen.append(extra)
+    chosen = _fill(chosen, excerpts, unit_lists)
+    sentences: list[str] = []
+    citations: list[Citation] = []
+    for excerpt in chosen:
+        for sentence in _render(excerpt.units):
+            if len(sentences) < max_sentences and sentence not in sentences:
+                sentences.append(sentence)
+        citations.extend(c for u in excerpt.units for c in u.citations)
+    return Composition(sentences=tuple(sentences), citations=tuple(_dedupe(citations)), score=chosen[0].score)
+
+
+def _render(units: Sequence[_Unit]) -> list[str]:
+    """Lines of a slide become one sentence ("Title: line; line."); full sentences stay as they are."""
+    out: list[str] = []
+    pending: list[str] = []
+    for unit in units:
+        text = unit.text.strip()
+        pending.append(text)
+        if text.endswith((".", "!", "?")):
+            out.append(_join(pending))
+            pending = []
+    if pending:
+        out.append(_join(pending))
+    return out
+
+
+def _join(parts: list[str]) -> str:
+    text = parts[0]
+    previous = parts[0]
+    for n, part in enumerate(parts[1:]):
+        if text.endswith(":") or len(previous.split()) <= 2 or len(part.split()) <= 2:
+            sep = " "  # a label wrapped over lines ("Consumer Case" / "Number") reads as one phrase
+        elif n == 0 and _heading_like(parts[0]):
+            sep = ": "
+        else:
+            sep = "; "
+        text = f"{text}{sep}{part}"
+        previous = part
+    return _as_sentence(text)
 
 
 def _as_sentence(text: str) -> str:

@@ -238,16 +238,14 @@ class Assistant:
         return composition
 
     def _confident(self, query: str, hits: Sequence[Any], composition: Composition) -> bool:
+        """A document answer needs a similar enough best passage and an answer that shares the question's words."""
         policy = self.texts.abstain
         dense = getattr(hits[0], "dense_score", None)
         if dense is not None and dense < policy.min_dense:
             return False
         if not composition.sentences:
             return False
-        top = composition.sentences[0]
-        q = set(tokenize(query))
-        overlap = len(q & set(tokenize(top))) / len(q) if q else 0.0
-        return overlap >= policy.min_overlap
+        return answer_overlap(query, composition) >= policy.min_overlap
 
     def _fallback(self, ctx: TurnContext, errors: Sequence[str]) -> Answer:
         parts = [*errors, self.texts.fallback_intro, self.texts.fallback_help]
@@ -279,6 +277,12 @@ class Assistant:
     def close(self) -> None:
         """Release the database connection."""
         self.store.close()
+
+
+def answer_overlap(query: str, composition: Composition) -> float:
+    """Share of the question's terms that the composed answer contains."""
+    q = set(tokenize(query))
+    return len(q & set(tokenize(composition.text))) / len(q) if q else 0.0
 
 
 def _tool_citations(out: ToolOutput) -> list[Citation]:

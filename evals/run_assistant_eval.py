@@ -166,22 +166,44 @@ def cold_start(index: Path) -> float:
     return time.perf_counter() - started
 
 
-def calibrate(index: Path) -> None:
-    """Grid-search the abstention thresholds on the dev split and print the trade-off."""
-    from assistant.composer import compose_answer, tokenize
+def batch_marginal_ms(index: Path, workdir: Path) -> float:
+    """Marginal milliseconds per question of `enroller ask --batch`: (time for N+100 - time for N) / 100."""
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_HUB_DISABLE_PROGRESS_BARS": "1"}
+    questions = [q["question"] for q in read_jsonl(EVALS / "questions.jsonl")]
+    small, large = workdir / "batch-small.jsonl", workdir / "batch-large.jsonl"
+    for path, count in ((small, 10), (large, 110)):
+        lines = [{"id": n, "question": questions[n % len(questions)]} for n in range(count)]
+        path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+
+    def run(path: Path) -> float:
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "assistant", "ask", "--batch", str(path), "--index", str(index), "--json"],
+            check=True,
+            capture_output=True,
+            env=env,
+        )
+        return time.perf_counter() - started
+
+    small_s = min(run(small) for _ in range(2))
+    large_s = min(run(large) for _ in range(2))
+    return (large_s - small_s) / 100 * 1000
+
+
+def calibrate(index: Path, split: str) -> None:
+    """Grid-search the abstention thresholds on a split and print the trade-off (retrieval signals only)."""
+    from assistant.composer import compose_answer
+    from assistant.engine import answer_overlap
     from ingest.retrieval import Retriever
 
     retriever = Retriever.open(index)
-    docs = [q for q in read_jsonl(EVALS / "questions.jsonl") if in_split(q, "dev")]
-    oos = [q for q in read_jsonl(EVALS / "out_of_scope.jsonl") if in_split(q, "dev")]
+    docs = [q for q in read_jsonl(EVALS / "questions.jsonl") if in_split(q, split)]
+    oos = [q for q in read_jsonl(EVALS / "out_of_scope.jsonl") if in_split(q, split)]
 
     def signals(question: str) -> tuple[float, float]:
         hits = retriever.search(question, k=6)
         comp = compose_answer(question, hits)
-        q = set(tokenize(question))
-        top = comp.sentences[0] if comp.sentences else ""
-        overlap = len(q & set(tokenize(top))) / len(q) if q else 0.0
-        return float(getattr(hits[0], "dense_score", 1.0) if hits else 0.0), overlap
+        return float(getattr(hits[0], "dense_score", 1.0) if hits else 0.0), answer_overlap(question, comp)
 
     doc_signals = [signals(q["question"]) for q in docs]
     oos_signals = [signals(q["question"]) for q in oos]
@@ -198,7 +220,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path, help="an index of ../shared/corpus (built if missing)")
     parser.add_argument("--split", choices=["test", "dev", "all"], default="all")
-    parser.add_argument("--calibrate", action="store_true", help="print the abstention threshold grid (dev)")
+    parser.add_argument("--calibrate", action="store_true", help="print the abstention threshold grid")
     parser.add_argument("--out", type=Path, help="also write the metrics as JSON here")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -207,10 +229,11 @@ def main() -> int:
         index = args.index or Path(tmp) / "index"
         build_corpus_index(index)
         if args.calibrate:
-            calibrate(index)
+            calibrate(index, args.split)
             return 0
         metrics = evaluate(index, args.split)
         metrics["cold_start_s"] = cold_start(index)
+        metrics["batch_marginal_ms"] = batch_marginal_ms(index, Path(tmp))
     report: dict[str, Any] = {}
     for name, value in metrics.items():
         if isinstance(value, Tally):

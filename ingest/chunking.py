@@ -128,7 +128,7 @@ def _slide_title(lines: list[str]) -> str:
 def _slide_pieces(text: str) -> list[tuple[str, str]]:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     title = _slide_title(lines)
-    body = " ".join(lines)
+    body = "\n".join(lines)  # keep the lines: slides are bullet lists, the composer splits on them
     words = body.split()
     if len(words) <= SLIDE_MAX_WORDS:
         return [(title, body)]
@@ -180,7 +180,7 @@ def _guide_pieces(text: str, section: str, title: str) -> tuple[list[tuple[str, 
         if len(words) < MIN_GUIDE_WORDS:
             continue  # a stray label ("Guide Contents") is not a passage
         if len(words) <= MAX_WORDS:
-            pieces.append((block_heading, " ".join(words)))
+            pieces.append((block_heading, "\n".join(lines)))
             continue
         for window in _sentence_windows(" ".join(words)):
             pieces.append((block_heading, window))
