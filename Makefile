@@ -29,5 +29,13 @@ lint: install
 test: lint
 	$(BIN)/python -m pytest
 
+# Retrieval quality, ingest throughput and search latency on ../shared/corpus (README numbers).
+bench: install
+	$(BIN)/python evals/run_retrieval_bench.py
+
+# The assistant on the question sets: key facts, citations, routing, abstention, latency.
+eval: install
+	$(BIN)/python evals/run_assistant_eval.py
+
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
