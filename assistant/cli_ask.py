@@ -54,9 +54,8 @@ class _IndexProblem(Exception):
 
 def _prepare_index(index: Path | None) -> Path | None:
     """An explicit --index must exist; the default index is built from the built-in knowledge when missing."""
-    from ingest.index import index_exists
-
     from ingest import ensure_builtin_index
+    from ingest.index import index_exists
 
     if index is not None:
         if not index_exists(index):

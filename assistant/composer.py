@@ -77,12 +77,29 @@ def split_sentences(text: str, *, keep_short: bool = False) -> list[str]:
     """Split a passage into sentences and bullet lines, dropping fragments too short to answer anything."""
     pieces: list[str] = []
     for raw_line in text.splitlines():
-        line = _BULLET.sub("", raw_line).strip()
+        line = _table_row(raw_line)
+        if line is None:
+            continue
+        line = _BULLET.sub("", line).strip()
         if not line:
             continue
         pieces.extend(p.strip() for p in _SENTENCE_END.split(line) if p.strip())
     merged = _merge_continuations(pieces)
     return merged if keep_short else [p for p in merged if len(p.split()) >= 3]
+
+
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
+
+
+def _table_row(line: str) -> str | None:
+    """A Markdown table row as plain text ("a — b — c"); None for the |---| rule under the header."""
+    stripped = line.strip()
+    if not (stripped.startswith("|") and stripped.endswith("|")):
+        return line
+    if _TABLE_RULE.match(stripped):
+        return None
+    cells = [c.strip() for c in stripped.strip("|").split("|") if c.strip()]
+    return " — ".join(cells)
 
 
 def _heading_like(text: str) -> bool:

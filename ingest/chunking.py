@@ -84,7 +84,7 @@ def chunk_document(doc: Document) -> list[Chunk]:
         if deck:
             pieces = _slide_pieces(page.text)
         else:
-            pieces, section = _guide_pieces(page.text, section, doc.title)
+            pieces, section = _guide_pieces(page.text, section, doc.title, by_line=doc.kind != "pdf")
         for n, (heading, text) in enumerate(pieces):
             chunks.append(
                 Chunk(
@@ -147,7 +147,7 @@ def _windows(words: list[str], size: int, overlap: int) -> list[list[str]]:
     return out
 
 
-def _guide_pieces(text: str, section: str, title: str) -> tuple[list[tuple[str, str]], str]:
+def _guide_pieces(text: str, section: str, title: str, *, by_line: bool) -> tuple[list[tuple[str, str]], str]:
     """Group paragraphs under their heading into passages of about TARGET_WORDS words."""
     blocks: list[tuple[str, list[str]]] = []  # (heading, lines)
     current: list[str] = []
@@ -182,8 +182,8 @@ def _guide_pieces(text: str, section: str, title: str) -> tuple[list[tuple[str, 
         if len(words) <= MAX_WORDS:
             pieces.append((block_heading, "\n".join(lines)))
             continue
-        for window in _sentence_windows(" ".join(words)):
-            pieces.append((block_heading, window))
+        windows = _line_windows(lines) if by_line else _sentence_windows(" ".join(words))
+        pieces.extend((block_heading, window) for window in windows)
     return pieces, heading
 
 
@@ -212,6 +212,23 @@ def _continues(heading: str, nxt: str) -> bool:
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(])")
+
+
+def _line_windows(lines: list[str]) -> list[str]:
+    """Markdown and text: lines are meaningful (list items, table rows), so passages are runs of whole lines."""
+    out: list[str] = []
+    current: list[str] = []
+    count = 0
+    for line in lines:
+        n = len(line.split())
+        if current and count + n > TARGET_WORDS:
+            out.append("\n".join(current))
+            current, count = [], 0
+        current.append(line)
+        count += n
+    if current:
+        out.append("\n".join(current))
+    return out
 
 
 def _sentence_windows(text: str) -> list[str]:

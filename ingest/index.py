@@ -14,6 +14,7 @@ complete, so an interrupted or failed ingest leaves the previous index answering
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -34,6 +35,8 @@ from ingest.loaders import LoadError, iter_source_files, load_document
 log = logging.getLogger("enroller.ingest")
 
 INDEX_FORMAT = 2
+# Bump when chunking or embedding changes: an index built by another pipeline is rebuilt on next ingest.
+PIPELINE_VERSION = "chunks-3"
 COLLECTION = "chunks"
 WINDOWS = "windows"
 CURRENT_FILE = "CURRENT"
@@ -168,6 +171,20 @@ def load_generation(generation: Path) -> GenerationData:
     return GenerationData(chunks, np.asarray(rows, dtype=np.float32), window_vectors, owner)
 
 
+def _reusable_files(generation: Path | None) -> dict[str, Any]:
+    """Files of the current generation whose chunks can be reused: none if it was built another way."""
+    if generation is None:
+        return {}
+    try:
+        manifest = read_manifest(generation)
+    except IndexProblem:
+        return {}  # an older index format: rebuild everything
+    if manifest.get("pipeline") != PIPELINE_VERSION:
+        return {}  # chunking or embedding changed since: re-chunk and re-embed every file
+    files: dict[str, Any] = manifest["files"]
+    return files
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
@@ -193,7 +210,12 @@ def ingest_paths(
     notify = _progress_callback(progress)
 
     old_gen = current_generation(index_dir)
-    old_files: dict[str, Any] = read_manifest(old_gen)["files"] if old_gen else {}
+    old_files: dict[str, Any] = _reusable_files(old_gen)
+    carried: list[Path] = []
+    if old_gen is not None and not old_files:
+        # Built by another pipeline: files indexed before (and still on disk) are re-read too, not dropped.
+        with contextlib.suppress(IndexProblem, OSError, KeyError, ValueError):
+            carried = [Path(k) for k in json.loads((old_gen / MANIFEST).read_text(encoding="utf-8"))["files"]]
     old_chunks: dict[str, tuple[Chunk, np.ndarray, np.ndarray]] = {}
 
     files: list[Path] = []
@@ -202,6 +224,7 @@ def ingest_paths(
             report.skipped.append((str(root), "no such file or folder"))
             continue
         files.extend(iter_source_files([Path(root)]))
+    files.extend(p for p in carried if p.is_file() and p not in files)
 
     new_files: dict[str, Any] = {}
     fresh: list[Chunk] = []
@@ -354,6 +377,7 @@ def _write_generation(
         "format": INDEX_FORMAT,
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "embedding_model": "all-MiniLM-L6-v2",
+        "pipeline": PIPELINE_VERSION,
         "files": files,
         "chunk_order": [c.chunk_id for c in chunks],
     }

@@ -91,3 +91,17 @@ def test_no_passages_no_answer() -> None:
     comp = compose_answer("anything", [])
     assert comp.sentences == ()
     assert comp.citations == ()
+
+
+def test_markdown_table_rows_read_as_text() -> None:
+    """Table rows from our guides become 'cell — cell' text; the |---| rule disappears."""
+    hit = FakeHit(
+        "guide.md",
+        "Delegation guide",
+        1,
+        "| Result | What to do |\n|---|---|\n| More than one case | Call the Service Center. |",
+    )
+    assert split_sentences(hit.text) == ["Result — What to do", "More than one case — Call the Service Center."]
+    comp = compose_answer("more than one case, what to do?", [hit])
+    assert "More than one case — Call the Service Center." in comp.text
+    assert "|" not in comp.text

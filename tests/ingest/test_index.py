@@ -209,3 +209,19 @@ def test_expansion_is_not_repeated() -> None:
     """A query that already spells the term out is left alone."""
     q = "ROP (Reasonable Opportunity Period) timeline"
     assert expand_query(q) == q
+
+
+def test_new_pipeline_version_rebuilds_everything(docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After chunking changes (a new pipeline version) unchanged files are re-chunked, none are dropped."""
+    import ingest.index
+
+    index = tmp_path / "index"
+    other = tmp_path / "other.md"
+    other.write_text("# Other\n\nA note indexed on its own earlier about storefront renewals.\n", encoding="utf-8")
+    ingest_paths([docs], index, progress=False)
+    ingest_paths([other], index, progress=False)
+    monkeypatch.setattr(ingest.index, "PIPELINE_VERSION", "test-next")
+    report = ingest_paths([docs], index, progress=False)
+    assert report.unchanged == 0
+    assert report.embedded == report.chunks
+    assert ("other.md", 1) in _sources(index, "storefront renewals")
