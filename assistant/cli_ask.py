@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from assistant.cli_common import EXIT_BAD_INPUT, EXIT_OK, fail, print_json
+from assistant.cli_common import EXIT_BAD_INPUT, EXIT_OK, fail, print_json, read_batch
 from assistant.models import Answer
 
 DEMO_QUESTIONS = (
@@ -97,36 +96,38 @@ def cmd_ask(args: argparse.Namespace) -> int:
         assistant.close()
 
 
+def _batch_today(raw: Any, default: date | None) -> date | None:
+    """A batch line's own `today`, else the --today default."""
+    if raw is None or raw == "":
+        return default
+    try:
+        return date.fromisoformat(raw) if isinstance(raw, str) else date.fromisoformat("invalid")
+    except ValueError:
+        raise ValueError(f"today: not a date in YYYY-MM-DD form: {raw!r}") from None
+
+
 def _ask_batch(assistant: Any, path: Path, *, default_today: date | None, as_json: bool) -> int:
     status = EXIT_OK
-    with path.open(encoding="utf-8") as fh:
-        for number, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            item_id: Any = None
+    for line in read_batch(path):
+        error = line.error
+        if error is None:
             try:
-                item = json.loads(line)
-                if not isinstance(item, dict):
-                    raise ValueError("expected a JSON object")
-                item_id = item.get("id")
-                question = item.get("question")
-                if not isinstance(question, str) or not question.strip():
-                    raise ValueError("question: required, a non-empty string")
-                today = date.fromisoformat(item["today"]) if item.get("today") else default_today
-                answer = assistant.ask(question, today=today)
-            except (ValueError, json.JSONDecodeError) as exc:
-                status = EXIT_BAD_INPUT
-                print(f"enroller: error: {path}:{number}: {exc}", file=sys.stderr)
-                if as_json:
-                    print_json({"id": item_id, "error": str(exc)})
-                else:
-                    print(f"[{item_id}] error: {exc}")
-                continue
+                answer = assistant.ask(line.question, today=_batch_today(line.fields.get("today"), default_today))
+            except ValueError as exc:
+                error = str(exc)
+        if error is not None:
+            status = EXIT_BAD_INPUT
+            print(f"enroller: error: {path}:{line.number}: {error}", file=sys.stderr)
             if as_json:
-                print_json({"id": item_id, **answer.model_dump(mode="json")})
+                print_json({"id": line.item_id, "error": error})
             else:
-                print(f"[{item_id}] {answer.question}\n{render_answer(answer)}\n")
-            sys.stdout.flush()
+                print(f"[{line.item_id}] error: {error}")
+            continue
+        if as_json:
+            print_json({"id": line.item_id, **answer.model_dump(mode="json")})
+        else:
+            print(f"[{line.item_id}] {answer.question}\n{render_answer(answer)}\n")
+        sys.stdout.flush()
     return status
 
 

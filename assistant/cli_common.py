@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, NoReturn
 
 EXIT_OK = 0
@@ -31,3 +34,36 @@ def fail(message: str) -> int:
 def print_json(obj: Any) -> None:
     """Write `obj` as one line of JSON on stdout."""
     sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+
+
+@dataclass(frozen=True)
+class BatchLine:
+    """One line of a `--batch FILE.jsonl`: its number, id, question and fields, or what is wrong with it."""
+
+    number: int
+    item_id: Any
+    question: str
+    fields: dict[str, Any]
+    error: str | None = None
+
+
+def read_batch(path: Path) -> Iterator[BatchLine]:
+    """The lines of a JSONL batch, each {"id", "question", ...}; bad lines come back with `error` set."""
+    with path.open(encoding="utf-8") as fh:
+        for number, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            item_id: Any = None
+            try:
+                item = json.loads(line)
+                if not isinstance(item, dict):
+                    raise ValueError("expected a JSON object")
+                item_id = item.get("id")
+                question = item.get("question")
+                if not isinstance(question, str) or not question.strip():
+                    raise ValueError("question: required, a non-empty string")
+            except ValueError as exc:  # json.JSONDecodeError is a ValueError
+                message = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+                yield BatchLine(number, item_id, "", {}, error=message)
+                continue
+            yield BatchLine(number, item_id, question, item)

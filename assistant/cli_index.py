@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from assistant.cli_common import EXIT_BAD_INPUT, EXIT_OK, fail, print_json
+from assistant.cli_common import EXIT_BAD_INPUT, EXIT_OK, fail, print_json, read_batch
 
 
 def register(sub: Any) -> None:
@@ -114,28 +114,15 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def _search_batch(retriever: Any, path: Path, *, k: int, mode: str) -> int:
     status = EXIT_OK
-    with path.open(encoding="utf-8") as fh:
-        for number, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            item_id: Any = None
-            try:
-                item = json.loads(line)
-                if not isinstance(item, dict):
-                    raise ValueError("expected a JSON object")
-                item_id = item.get("id")
-                question = item.get("question")
-                if not isinstance(question, str) or not question.strip():
-                    raise ValueError("question: required, a non-empty string")
-            except (json.JSONDecodeError, ValueError) as exc:
-                message = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
-                print(f"{path}:{number}: {message}", file=sys.stderr)
-                print(json.dumps({"id": item_id, "error": message}), flush=True)
-                status = EXIT_BAD_INPUT
-                continue
-            hits = retriever.search(question, k=k, mode=mode)
-            out = {"id": item_id, "query": question, "results": [h.to_json() for h in hits]}
-            print(json.dumps(out, ensure_ascii=False), flush=True)
+    for line in read_batch(path):
+        if line.error is not None:
+            print(f"enroller: error: {path}:{line.number}: {line.error}", file=sys.stderr)
+            print(json.dumps({"id": line.item_id, "error": line.error}), flush=True)
+            status = EXIT_BAD_INPUT
+            continue
+        hits = retriever.search(line.question, k=k, mode=mode)
+        out = {"id": line.item_id, "query": line.question, "results": [h.to_json() for h in hits]}
+        print(json.dumps(out, ensure_ascii=False), flush=True)
     return status
 
 

@@ -50,17 +50,20 @@ def test_batch_prints_one_line_per_input(
         {"id": "b", "question": "what does the Daily Summary Email tell me about ROP?", "today": "2026-01-05"},
         {"id": "c", "question": "   "},
         {"id": "d", "question": "delegation tool says one match found", "today": "2026-01-05"},
+        {"id": "e", "question": "open on the 31st?", "today": "2026-02-30"},
     ]
     batch.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
     code = main(["ask", "--batch", str(batch), "--index", str(corpus_index), "--json"])
     captured = capsys.readouterr()
     out = [json.loads(line) for line in captured.out.splitlines()]
-    assert [o["id"] for o in out] == ["a", "b", "c", "d"]
+    assert [o["id"] for o in out] == ["a", "b", "c", "d", "e"]
     assert out[0]["tool_calls"][0]["result"]["open"] is False
     assert "error" in out[2]
     assert set(out[3]) == ANSWER_KEYS | {"id"}
     assert code == 2
     assert "q.jsonl:3" in captured.err
+    assert "today" in out[4]["error"]
+    assert "q.jsonl:5" in captured.err
 
 
 @pytest.mark.parametrize(
