@@ -20,7 +20,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT.parent / "shared" / "corpus"
+sys.path.insert(0, str(ROOT))
+from ingest.settings import source_corpus_dir  # noqa: E402 - the project root goes on sys.path first
+
+CORPUS = source_corpus_dir() or ROOT.parent / "shared" / "corpus"
 QUESTIONS = ROOT / "evals" / "questions.jsonl"
 
 _INGEST = """

@@ -44,13 +44,20 @@ class Chunk:
     @property
     def keyword_text(self) -> str:
         """What BM25 sees: document title, section heading and passage."""
-        head = self.title if not self.section or self.section == self.title else f"{self.title} — {self.section}"
-        return f"{head}\n{self.text}"
+        return f"{self.keyword_head}\n{self.text}"
 
     @property
     def embed_text(self) -> str:
-        """What the embedder sees: section heading and passage (the document title only dilutes it)."""
-        return f"{self.section}\n{self.text}" if self.section else self.text
+        """What the embedder sees: a slide under its slide title; a guide passage under the document title
+        and its section heading."""
+        if self.kind == "slide":
+            return f"{self.section}\n{self.text}" if self.section else self.text
+        return f"{self.keyword_head}\n{self.text}"
+
+    @property
+    def keyword_head(self) -> str:
+        """Document title and section heading, as one line."""
+        return self.title if not self.section or self.section == self.title else f"{self.title} — {self.section}"
 
     def windows(self) -> list[str]:
         """Short overlapping word windows of the passage, each with its heading, for sentence-level matching."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 
@@ -47,3 +48,17 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """The process-wide settings, read from the environment on first use."""
     return Settings()
+
+
+def source_corpus_dir() -> Path | None:
+    """The real source PDFs tests and evaluation read: ENROLLER_CORPUS_DIR, else `shared/corpus` beside the
+    checkout (../shared/corpus) or beside any folder above it. Never copied into the project."""
+    explicit = os.environ.get("ENROLLER_CORPUS_DIR")
+    if explicit:
+        return Path(explicit)
+    repo = Path(__file__).resolve().parents[1]
+    for parent in repo.parents:
+        candidate = parent / "shared" / "corpus"
+        if candidate.is_dir():
+            return candidate
+    return None

@@ -10,9 +10,7 @@ from typing import Any
 
 import pytest
 
-from ingest.settings import get_settings
-
-CORPUS_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+from ingest.settings import get_settings, source_corpus_dir
 
 
 def _is_loopback(address: Any) -> bool:
@@ -65,9 +63,10 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     """The real source PDFs in ../shared/corpus (read only, never copied into the project)."""
-    if not CORPUS_DIR.is_dir():
-        pytest.fail(f"source corpus not found at {CORPUS_DIR}")
-    return CORPUS_DIR
+    corpus = source_corpus_dir()
+    if corpus is None or not corpus.is_dir():
+        pytest.fail(f"source corpus not found ({corpus or '../shared/corpus'}); set ENROLLER_CORPUS_DIR")
+    return corpus
 
 
 @pytest.fixture(scope="session")

@@ -80,7 +80,7 @@ def test_guides_chunk_under_their_headings(corpus_dir: Path) -> None:
     carriers = next(c for c in chunks if "unable to process reinstatements" in " ".join(c.text.split()))
     assert carriers.page == 8
     assert carriers.section.startswith("3. Contact the Agent/CEC Service Center")
-    assert carriers.section in carriers.embed_text
+    assert carriers.embed_text.startswith(f"{carriers.title} — {carriers.section}\n")
     assert carriers.section in carriers.keyword_text
     assert all(c.kind == "passage" for c in chunks)
 

@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from pypdf import PdfReader
 
+from ingest.settings import source_corpus_dir
 from knowledge import KNOWLEDGE_DIR
 from tools.facts import documents
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 FACT_FILES = sorted(p.name for p in KNOWLEDGE_DIR.glob("*.yaml") if p.name not in {"sources.yaml"})
 
 
 @cache
 def page_count(file: str) -> int:
     """Pages of a corpus PDF."""
-    return len(PdfReader(CORPUS / file).pages)
+    corpus = source_corpus_dir()
+    assert corpus is not None, "source corpus not found; set ENROLLER_CORPUS_DIR"
+    return len(PdfReader(corpus / file).pages)
 
 
 def _refs(node: Any) -> list[dict[str, Any]]:
