@@ -185,7 +185,7 @@ class _Excerpt:
 _MAX_RUN = 4
 _RUN_WORDS = 60
 _RANK_PRIOR = (0.12, 0.06, 0.02)
-_WORD_COST = 0.001
+_WORD_COST = 0.0  # measured: any per-word cost made the composer prefer short, less direct lines
 _HEADING_COST = 0.08
 _MIN_WORDS = 30  # a chosen run shorter than this takes the lines that follow it
 _FILL_WORDS = 90  # then the answer grows with following lines up to this many words

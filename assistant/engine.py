@@ -23,6 +23,7 @@ from assistant.models import Answer, Citation, Route, ToolCall
 from assistant.pii import redact_pii
 from assistant.routing import Plan, PlannedCall, plan_turn
 from assistant.store import ConversationStore
+from ingest.retrieval import normalize_query
 from ingest.settings import Settings, get_settings
 from tools.errors import EnrollerToolError
 from tools.facts import load_facts
@@ -231,8 +232,10 @@ class Assistant:
         hits = self.search(plan.query, RETRIEVAL_K)
         if not hits:
             return None
-        composition = compose_answer(plan.query, hits)
-        if not self._confident(plan.query, hits, composition):
+        # The question in the toolkits' words ("termed" -> "terminated termination") for sentence matching too.
+        query = normalize_query(plan.query)
+        composition = compose_answer(query, hits)
+        if not self._confident(query, hits, composition):
             log.info("abstain: low retrieval confidence (score=%.2f)", composition.score)
             return None
         return composition

@@ -95,7 +95,7 @@ def chunk_document(doc: Document) -> list[Chunk]:
         for n, (heading, text) in enumerate(pieces):
             chunks.append(
                 Chunk(
-                    chunk_id=_chunk_id(doc.source, page.number, n, text),
+                    chunk_id=_chunk_id(doc, page.number, n, text),
                     source=doc.source,
                     title=doc.title,
                     page=page.number,
@@ -108,9 +108,10 @@ def chunk_document(doc: Document) -> list[Chunk]:
     return chunks
 
 
-def _chunk_id(source: str, page: int, n: int, text: str) -> str:
-    digest = hashlib.sha1(f"{source}|{page}|{n}|{text}".encode()).hexdigest()[:10]
-    return f"{source}#p{page}-{n}-{digest}"
+def _chunk_id(doc: Document, page: int, n: int, text: str) -> str:
+    # The full path is hashed in: two folders may hold files of the same name (even the same text).
+    digest = hashlib.sha1(f"{doc.path}|{page}|{n}|{text}".encode()).hexdigest()[:12]
+    return f"{doc.source}#p{page}-{n}-{digest}"
 
 
 def _slide_title(lines: list[str]) -> str:

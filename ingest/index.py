@@ -36,7 +36,7 @@ log = logging.getLogger("enroller.ingest")
 
 INDEX_FORMAT = 2
 # Bump when chunking or embedding changes: an index built by another pipeline is rebuilt on next ingest.
-PIPELINE_VERSION = "chunks-4"
+PIPELINE_VERSION = "chunks-5"
 COLLECTION = "chunks"
 WINDOWS = "windows"
 CURRENT_FILE = "CURRENT"

@@ -225,3 +225,15 @@ def test_new_pipeline_version_rebuilds_everything(docs: Path, tmp_path: Path, mo
     assert report.unchanged == 0
     assert report.embedded == report.chunks
     assert ("other.md", 1) in _sources(index, "storefront renewals")
+
+
+def test_same_file_name_in_two_folders(tmp_path: Path) -> None:
+    """Two files with the same name and text in different folders are both indexed, without ID clashes."""
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "note.md").write_text("# Note\n\nStorefront renewals are due in spring.\n")
+    index = tmp_path / "index"
+    ingest_paths([tmp_path / "a"], index, progress=False)
+    report = ingest_paths([tmp_path / "b"], index, progress=False)
+    assert report.chunks == 2
+    assert [s for s, _ in _sources(index, "storefront renewals")] == ["note.md", "note.md"]
