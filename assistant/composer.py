@@ -187,6 +187,7 @@ _RUN_WORDS = 60
 _RANK_PRIOR = (0.12, 0.06, 0.02)
 _WORD_COST = 0.0  # measured: any per-word cost made the composer prefer short, less direct lines
 _HEADING_COST = 0.08
+_INDIRECT_COST = 0.02
 _MIN_WORDS = 30  # a chosen run shorter than this takes the lines that follow it
 _FILL_WORDS = 90  # then the answer grows with following lines up to this many words
 _TOP_KEEP = 0.5
@@ -215,7 +216,10 @@ def _best_excerpt(
             # each extra word costs a little, and a run that is only a bare title costs more.
             number = 0.08 if wants_number and any(ch.isdigit() for u in run for ch in u.text) else 0.0
             heading_only = _HEADING_COST if j == i and _heading_like(units[i].text) else 0.0
-            score = coverage + _RANK_PRIOR[min(rank, 2)] + number - heading_only - _WORD_COST * words
+            # The most direct line first: a run that opens on a line sharing nothing with the question
+            # ranks below the same run started at the line that does.
+            indirect = _INDIRECT_COST if not unit_terms[i] & question_terms else 0.0
+            score = coverage + _RANK_PRIOR[min(rank, 2)] + number - heading_only - indirect - _WORD_COST * words
             if best is None or score > best.score:
                 best = _Excerpt(tuple(run), rank, i, score, frozenset(covered))
     return best
