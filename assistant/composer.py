@@ -1,7 +1,10 @@
-"""Grounded answers without an LLM: pick the best sentences of the top passages, each one cited.
+"""Grounded answers without an LLM: the best run of lines of the top passages, each line cited.
 
-Nothing here writes new facts: every sentence of a composed answer is a sentence (or bullet) of a retrieved
-passage, and carries the citation of the page it came from. Our own guides in knowledge/docs mark each fact
+For each of the top three passages the composer finds the run of consecutive lines (sentences, bullets,
+slide lines) that covers most of the question's weighted terms, starting on a line that shares words with
+it; the best run comes first, then the lines after it and the runs of the other passages, up to about 90
+words and four sentences. Nothing here writes new facts: every sentence of a composed answer is text of a
+retrieved passage, and carries the citation of the page it came from. Our own guides in knowledge/docs mark each fact
 with its original source, e.g. `[webinar p.105]`; those markers become citations of the original PDF page and
 are stripped from the text shown to the enroller.
 """
