@@ -68,3 +68,19 @@ def test_operator_lists_say_they_are_not_official() -> None:
     """The CRW reason list (not in any source) says in its header that operators maintain it."""
     header = (KNOWLEDGE_DIR / "crw.yaml").read_text(encoding="utf-8").split("\n\n")[0]
     assert "NOT printed in any of our sources" in header or "not printed" in header.lower()
+
+
+def test_crw_risk_levels_and_aging_buckets() -> None:
+    """The CRW priority scale (1 very low ... 5 very high) and aging buckets load as facts with their page."""
+    from tools.resolution import crw_facts
+
+    facts = crw_facts()
+    assert facts.risk_levels.levels == {
+        1: "Very Low Risk",
+        2: "Low Risk",
+        3: "Medium Risk",
+        4: "High Risk",
+        5: "Very High Risk",
+    }
+    assert facts.aging_buckets.days == [7, 30, 45, 60]
+    assert facts.risk_levels.source.page == facts.aging_buckets.source.page == 10
