@@ -322,7 +322,8 @@ def _plan_escalation(text: str, today: date) -> Plan | None:
 
 # --- free-text tools ---------------------------------------------------------------------------------
 
-_QUOTED = re.compile(r"[\"“”']([^\"“”']{12,})[\"“”']")
+# A pasted message in double quotes, or in single quotes that are not apostrophes ("can't", "client's").
+_QUOTED = re.compile(r"[\"“”]([^\"“”]{12,})[\"“”]|(?<!\w)'([^']{12,})'(?!\w)")
 
 
 def _plan_delegation(text: str, history: list[Answer]) -> Plan | None:
@@ -334,7 +335,7 @@ def _plan_delegation(text: str, history: list[Answer]) -> Plan | None:
     if not triggers or not results:
         return None
     quoted = _QUOTED.search(text)
-    message = quoted.group(1) if quoted else text
+    message = (quoted.group(1) or quoted.group(2)) if quoted else text
     return Plan(
         intent="delegation",
         calls=[PlannedCall("delegation_result_explainer", {"message": message})],

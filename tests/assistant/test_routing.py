@@ -225,3 +225,24 @@ def test_delegation_follow_up_without_the_word_delegation() -> None:
     history = [_turn("delegation says one match", [("delegation_result_explainer", {"message": "one match"})])]
     plan = plan_turn("what if it says already delegated to you?", TODAY, history)
     assert plan.calls[0].name == "delegation_result_explainer"
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [
+        pytest.param(
+            "delegation tool says it can't find my client's case",
+            "delegation tool says it can't find my client's case",
+            id="apostrophes-are-not-quotes",
+        ),
+        pytest.param(
+            "got 'This consumer has more than one case' when delegating",
+            "This consumer has more than one case",
+            id="single-quoted-message",
+        ),
+    ],
+)
+def test_delegation_message_extraction(question: str, message: str) -> None:
+    """Only real quotes delimit a pasted message; apostrophes do not."""
+    plan = plan_turn(question, TODAY, [])
+    assert plan.calls[0].arguments == {"message": message}
