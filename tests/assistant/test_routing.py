@@ -68,6 +68,7 @@ def _turn(question: str, calls: list[tuple[str, dict[str, Any]]] = ()) -> Answer
             id="help-request",
         ),
         pytest.param("client moved to oregon, what resolution reason in CRW", "resolution_reason_picker", {}, id="crw"),
+        pytest.param("Which help-request category for a broken login?", "help_request_router", {}, id="hyphenated"),
     ],
 )
 def test_routes_to_tool(question: str, tool: str, arguments: dict[str, Any]) -> None:
