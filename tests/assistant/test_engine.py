@@ -11,23 +11,9 @@ import pytest
 
 from assistant.engine import Assistant, EmptyQuestionError
 from assistant.models import Citation, ToolCall
+from tests.assistant.fakes import FakeHit
 
 TODAY = date(2026, 1, 5)
-
-
-@dataclass
-class FakeHit:
-    """A retrieval hit with the fields the engine reads."""
-
-    source: str
-    title: str
-    page: int
-    text: str
-    score: float = 1.0
-    chunk_id: str = "c"
-    doc_date: str | None = None
-    section: str = ""
-    dense_score: float = 0.8
 
 
 def _search_returning(*hits: FakeHit) -> Any:

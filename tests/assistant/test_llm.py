@@ -6,7 +6,6 @@ import json
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -19,22 +18,9 @@ from pydantic import Field
 from assistant.engine import Assistant
 from assistant.llm import LlmResponder, LlmUnavailable, load_chat_model
 from ingest.settings import Settings
+from tests.assistant.fakes import FakeHit
 
 TODAY = date(2026, 3, 20)
-
-
-@dataclass
-class FakeHit:
-    """A retrieval hit with the fields the LLM layer reads."""
-
-    source: str
-    title: str
-    page: int
-    text: str
-    score: float = 1.0
-    chunk_id: str = "c"
-    doc_date: str | None = None
-    dense_score: float = 0.8
 
 
 CARRIER = FakeHit("rop.pdf", "ROP guide", 8, "Carriers are unable to process reinstatements for these cases.")
