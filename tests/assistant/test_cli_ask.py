@@ -83,3 +83,34 @@ def test_bad_input_exits_2_with_one_line(argv: list[str], needle: str, capsys: p
     assert len(err.strip().splitlines()) == 1
     assert needle in err
     assert "Traceback" not in err
+
+
+@pytest.mark.slow
+def test_demo_builds_the_builtin_index_and_answers(capsys: pytest.CaptureFixture[str]) -> None:
+    """`enroller demo` (the README's main job) indexes knowledge/docs under the data dir and answers a tool
+    question and a document question, each with its sources."""
+    from ingest.index import index_exists
+    from ingest.settings import get_settings
+
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert index_exists(get_settings().resolved_index_dir)
+    assert "2026-06-06" in out  # the ROP tool answer
+    assert "tool: rop_calculator" in out
+    assert "tool: delegation_result_explainer" in out
+    assert out.count("Sources:") == 4
+    last = out.split("Q (")[-1]
+    assert "tool:" not in last  # the document question is answered from the guides
+    assert "Understanding_ROP_and_Auto_Discontinuance.pdf" in last
+
+
+def test_chat_keeps_the_conversation_until_new(
+    corpus_index: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """In `enroller chat` a follow-up uses the earlier NOD01 date; after /new that context is gone."""
+    lines = iter(["NOD01 dated 3/3/26, when does the ROP end?", "and the NOD03?", "/new", "and the NOD03?", "/quit"])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(lines))
+    assert main(["chat", "--index", str(corpus_index), "--today", "2026-03-20"]) == 0
+    before, after = capsys.readouterr().out.split("(new conversation)")
+    assert before.count("tool: rop_calculator(notice_date=2026-03-03)") == 2  # the follow-up kept the date
+    assert "rop_calculator" not in after
