@@ -112,6 +112,13 @@ class LlmResponder:
         return text.strip()
 
     def _result(self, text: str, log: CallLog) -> LlmResult:
+        """Citations and route from what the tools recorded, never from what the model claims.
+
+        Cited refs ([n]) that name a hit of this turn become citations; if the answer names none but
+        the model read documents (and no tool ran), the top two hits are shown so the reader can check.
+        An answer with no tool call and no retrieved passage is route "fallback": the model spoke from
+        its own knowledge, which the UI must not present as sourced.
+        """
         cited = []
         for number in dict.fromkeys(int(n) for n in _REF.findall(text)):
             if 1 <= number <= len(log.hits):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from datetime import date
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from assistant.models import Answer, Citation, ToolCall
-from assistant.store import ConversationStore, StoreError
+from assistant.store import SCHEMA_VERSION, ConversationStore, StoreError
 
 TODAY = date(2026, 3, 20)
 
@@ -93,3 +94,14 @@ def test_corrupt_file_is_a_clear_error_and_is_kept(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match=r"enroller\.sqlite3"):
         ConversationStore(path)
     assert path.read_bytes().startswith(b"this is not a database")
+
+
+def test_schema_version_is_recorded_and_newer_files_refused(tmp_path: Path) -> None:
+    """The file carries our schema version; a file from a newer schema is refused by path, not rewritten."""
+    path = tmp_path / "c.sqlite3"
+    ConversationStore(path).close()
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        db.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
+    with pytest.raises(StoreError, match=r"c\.sqlite3.*newer"):
+        ConversationStore(path)
