@@ -123,13 +123,24 @@ class RopOutput(ToolOutput):
         default=None, description="Last day to restore eligibility with no gap (termination + 30 days)."
     )
     after_reinstatement_deadline: str | None = None
-    phase: Phase | None = None
+    phase: Phase | None = Field(
+        default=None,
+        description="Only with today: before_warning (before the NOD03), warning_sent (NOD03 out, ROP running), "
+        "past_due (ROP ended), reinstatement_window (within 30 days of termination), reinstatement_closed.",
+    )
     days_left: int | None = Field(default=None, description="Days until the deadline that matters in this phase.")
     actions: list[str] = Field(default_factory=list, description="What the enroller should do now.")
     regulations: str
 
 
 def _phase(inp: RopInput, nod03: date, due: date, deadline: date | None) -> tuple[Phase | None, int | None]:
+    """Where `today` falls, and the days left to the deadline that matters then.
+
+    today < NOD03 date → before_warning; NOD03 date ≤ today ≤ ROP due → warning_sent (days left to the
+    ROP due date in both); today > ROP due with no termination (or before it) → past_due; termination
+    given and termination ≤ today ≤ termination + 30 → reinstatement_window (days left to the
+    reinstatement deadline); later → reinstatement_closed. Deadlines are inclusive: 0 days left on the day.
+    """
     today = inp.today
     if today is None:
         return None, None
@@ -148,7 +159,8 @@ _PHASE_ACTIONS: dict[str | None, tuple[str, ...]] = {
     None: ("prevention", "mitigation"),
     "before_warning": ("prevention", "mitigation"),
     "warning_sent": ("mitigation", "prevention"),
-    "past_due": ("past_due", "prevention"),
+    # Past day 95 termination is imminent or done: get ready to restore (RAC, Service Center, not carriers).
+    "past_due": ("past_due", "restoration"),
     "reinstatement_window": ("restoration",),
     "reinstatement_closed": ("closed",),
 }

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
+from assistant.cli import main
 from tools.errors import ToolInputError
-from tools.registry import get_tool
+from tools.registry import get_tool, run_tool
 from tools.rop import RopInput, RopOutput, rop_calculator
 
 ROP_PDF = "Understanding_ROP_and_Auto_Discontinuance.pdf"
@@ -31,6 +32,9 @@ def run(**kwargs: Any) -> RopOutput:
         pytest.param("2028-02-29", "2028-04-14", "2028-06-03", id="notice-on-leap-day"),
         pytest.param("2026-11-30", "2027-01-14", "2027-03-05", id="november-end"),
         pytest.param("2025-12-31", "2026-02-14", "2026-04-05", id="new-years-eve"),
+        pytest.param("2027-11-26", "2028-01-10", "2028-02-29", id="due-on-leap-day"),
+        pytest.param("2028-11-26", "2029-01-10", "2029-03-01", id="no-leap-day-2029"),
+        pytest.param("2026-01-15", "2026-03-01", "2026-04-20", id="nod03-on-march-first"),
     ],
 )
 def test_nod03_and_due_dates(notice: str, nod03: str, due: str) -> None:
@@ -66,9 +70,17 @@ def test_late_receipt_edge(received: str | None, due: str) -> None:
         pytest.param("minimum essential coverage", "mec", "financial_help", id="mec-words"),
         pytest.param("AI/AN", "ai_an", "financial_help", id="ai-an"),
         pytest.param("American Indian or Alaskan Native", "ai_an", "financial_help", id="ai-an-words"),
+        pytest.param("Minimum Essential Coverage", "mec", "financial_help", id="mec-words-capital"),
+        pytest.param("american indian", "ai_an", "financial_help", id="american-indian"),
+        pytest.param("ai_an", "ai_an", "financial_help", id="ai-an-key"),
         pytest.param("ssn", "ssn", "financial_help", id="ssn"),
+        pytest.param("SSN", "ssn", "financial_help", id="ssn-capital"),
+        pytest.param("social security number", "ssn", "financial_help", id="ssn-lower-words"),
         pytest.param("Social Security Number", "ssn", "financial_help", id="ssn-words"),
         pytest.param("citizenship", "citizenship", "coverage", id="citizenship"),
+        pytest.param("Citizenship", "citizenship", "coverage", id="citizenship-capital"),
+        pytest.param("Lawful Presence", "lawful_presence", "coverage", id="lawful-presence-capital"),
+        pytest.param("income inconsistency", "income", "financial_help", id="income-with-suffix"),
         pytest.param("lawful presence", "lawful_presence", "coverage", id="lawful-presence"),
         pytest.param("lawful_presence", "lawful_presence", "coverage", id="lawful-presence-key"),
         pytest.param("immigration", "lawful_presence", "coverage", id="immigration"),
@@ -114,7 +126,9 @@ def test_reinstatement_deadline(termination: str, deadline: str) -> None:
         pytest.param("2026-04-16", None, "before_warning", 51, id="day-before-nod03"),
         pytest.param("2026-04-17", None, "warning_sent", 50, id="nod03-day"),
         pytest.param("2026-06-06", None, "warning_sent", 0, id="rop-due-day"),
+        pytest.param("2026-06-05", None, "warning_sent", 1, id="day-before-due"),
         pytest.param("2026-06-07", None, "past_due", None, id="day-after-due"),
+        pytest.param("2026-06-09", "2026-06-10", "past_due", None, id="day-before-termination"),
         pytest.param("2026-06-10", "2026-06-10", "reinstatement_window", 30, id="termination-day"),
         pytest.param("2026-07-10", "2026-06-10", "reinstatement_window", 0, id="last-reinstatement-day"),
         pytest.param("2026-07-11", "2026-06-10", "reinstatement_closed", None, id="day-after-window"),
@@ -135,6 +149,46 @@ def test_restoration_actions_carry_the_guides_warnings() -> None:
     assert "Carriers (QHPs) cannot reinstate" in text
     assert "Medi-Cal" in text
     assert any(s.page == 8 for s in out.sources)
+
+
+def test_past_due_actions_prepare_the_restoration() -> None:
+    """After day 95 the actions say what auto-discontinuance does and how to restore (not via the carrier)."""
+    out = run(notice_date="2026-03-03", today="2026-06-20")
+    text = " ".join(out.actions)
+    assert "auto-discontinuance" in text
+    assert "Report a Change" in text
+    assert "Carriers (QHPs) cannot reinstate" in text
+
+
+def test_closed_window_actions_need_a_new_qle() -> None:
+    """After the 30-day window the actions say a new QLE and a future effective date are needed."""
+    out = run(notice_date="2026-03-03", termination_date="2026-06-10", today="2026-08-01")
+    text = " ".join(out.actions)
+    assert "new Qualifying Life Event" in text
+    assert "future effective date" in text
+
+
+def test_summary_is_plain_sentences_with_iso_dates() -> None:
+    """The summary quotes every computed date in ISO form, the impact, and the phase."""
+    out = run(
+        notice_date="2026-03-03",
+        inconsistency="citizenship",
+        termination_date="2026-06-10",
+        today="2026-06-12",
+    )
+    for iso in ("2026-03-03", "2026-04-17", "2026-06-06", "2026-06-10", "2026-07-10", "2026-06-12"):
+        assert iso in out.summary
+    assert "enrollment is terminated" in out.summary
+    assert "28 days are left" in out.summary
+
+
+def test_unknown_inconsistency_lists_the_accepted_kinds() -> None:
+    """The error for an unknown kind names the field and lists every accepted kind."""
+    with pytest.raises(ToolInputError) as info:
+        run_tool("rop_calculator", {"notice_date": "2026-03-03", "inconsistency": "zodiac"})
+    assert info.value.field == "inconsistency"
+    for kind in ("income", "mec", "ai_an", "ssn", "citizenship", "lawful_presence", "incarceration", "deceased"):
+        assert kind in info.value.message
 
 
 def test_actions_before_the_due_date_are_prevention_and_mitigation() -> None:
@@ -170,6 +224,14 @@ def test_bad_input_names_the_field(payload: dict[str, Any], field: str) -> None:
 
 
 def test_direct_call_matches_registry() -> None:
-    """Calling the function with its input model gives the same result as the registry."""
+    """Calling the function with its input model gives the same result as run_tool with a plain dict."""
     direct = rop_calculator(RopInput(notice_date=date(2026, 3, 3)))
-    assert direct == run(notice_date="2026-03-03")
+    assert direct == run_tool("rop_calculator", {"notice_date": "2026-03-03"})
+
+
+def test_cli_rejects_an_impossible_notice_date(capsys: pytest.CaptureFixture[str]) -> None:
+    """`enroller tool rop_calculator` with 2026-02-30 exits 2 with one stderr line naming notice_date."""
+    assert main(["tool", "rop_calculator", "--json", '{"notice_date":"2026-02-30"}']) == 2
+    err = capsys.readouterr().err
+    assert "notice_date" in err
+    assert "Traceback" not in err
