@@ -1,4 +1,4 @@
-"""escalation_timeline and the business-day calendar: 7-10 business days, weekends and holidays skipped."""
+"""escalation_timeline: 7-10 business days, weekends and Service Center holidays skipped (calendar: test_calendar)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,9 @@ from datetime import date
 
 import pytest
 
-from tools.calendar import add_business_days, is_business_day
 from tools.errors import ToolInputError
-from tools.escalation import EscalationOutput
-from tools.registry import get_tool
+from tools.escalation import EscalationInput, EscalationOutput, escalation_timeline
+from tools.registry import get_tool, run_tool
 
 
 @pytest.mark.parametrize(
@@ -43,37 +42,48 @@ def test_exceptions_name_help_desk_and_carrier() -> None:
     assert "carrier" in text
 
 
-def test_windows_past_the_published_calendar_say_so() -> None:
-    """Holidays after the deck's calendar are estimates, and the output says so."""
-    out = get_tool("escalation_timeline").run({"escalation_date": "2026-11-20"})
+@pytest.mark.parametrize(
+    ("escalated", "earliest", "latest"),
+    [
+        pytest.param("2026-11-20", date(2026, 12, 3), date(2026, 12, 8), id="estimated-thanksgiving-2026"),
+        pytest.param("2026-12-18", date(2026, 12, 30), date(2027, 1, 5), id="estimated-year-end-2026"),
+        pytest.param("2026-01-23", date(2026, 2, 3), date(2026, 2, 6), id="starts-inside-ends-outside"),
+    ],
+)
+def test_windows_past_the_published_calendar_say_so(escalated: str, earliest: date, latest: date) -> None:
+    """Holidays after the deck's calendar are estimates: confirmed is false and the summary says so."""
+    out = get_tool("escalation_timeline").run({"escalation_date": escalated})
     assert isinstance(out, EscalationOutput)
     assert not out.confirmed
-    assert (out.earliest, out.latest) == (date(2026, 12, 3), date(2026, 12, 8))  # 11/26-27 estimated closed
+    assert (out.earliest, out.latest) == (earliest, latest)
+    assert "estimated" in out.summary
+
+
+def test_window_inside_the_published_calendar_is_confirmed() -> None:
+    """A window wholly inside the deck's calendar is confirmed and carries no estimate caveat."""
+    out = get_tool("escalation_timeline").run({"escalation_date": "2025-12-01"})
+    assert isinstance(out, EscalationOutput)
+    assert out.confirmed
+    assert "estimated" not in out.summary
+
+
+def test_run_tool_by_name() -> None:
+    """run_tool validates a plain dict and returns the same dates as the typed call."""
+    out = run_tool("escalation_timeline", {"escalation_date": "2025-12-19"})
+    direct = escalation_timeline(EscalationInput(escalation_date=date(2025, 12, 19)))
+    assert out == direct
 
 
 @pytest.mark.parametrize(
-    ("day", "expected"),
+    "payload",
     [
-        pytest.param(date(2025, 11, 27), False, id="holiday"),
-        pytest.param(date(2025, 11, 29), False, id="saturday"),
-        pytest.param(date(2026, 1, 31), False, id="extended-saturday-is-not-a-business-day"),
-        pytest.param(date(2025, 12, 31), True, id="extended-weekday"),
-        pytest.param(date(2025, 12, 1), True, id="monday"),
+        pytest.param({"escalation_date": "2025-13-01"}, id="month-13"),
+        pytest.param({"escalation_date": "2026-02-30"}, id="february-30"),
+        pytest.param({}, id="missing"),
+        pytest.param({"escalation_date": ""}, id="empty"),
     ],
 )
-def test_business_days(day: date, expected: bool) -> None:
-    """Business days are weekdays the Service Center is open."""
-    assert is_business_day(day) is expected
-
-
-def test_add_zero_business_days_is_the_same_day() -> None:
-    """Adding no business days returns the start date; negative counts are refused."""
-    assert add_business_days(date(2025, 11, 27), 0) == date(2025, 11, 27)
-    with pytest.raises(ValueError, match="negative"):
-        add_business_days(date(2025, 11, 27), -1)
-
-
-def test_bad_date_names_the_field() -> None:
-    """An impossible escalation date is an error naming escalation_date."""
+def test_bad_date_names_the_field(payload: dict[str, str]) -> None:
+    """A missing or impossible escalation date is an error naming escalation_date."""
     with pytest.raises(ToolInputError, match="escalation_date"):
-        get_tool("escalation_timeline").run({"escalation_date": "2025-13-01"})
+        get_tool("escalation_timeline").run(payload)

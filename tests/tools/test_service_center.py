@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from tools.errors import ToolInputError
-from tools.registry import get_tool
+from tools.registry import get_tool, run_tool
 from tools.service_center import ServiceCenterOutput
 
 DECK = "OE2026_CalHEERS_Enroller_Portal_Webinar.pdf"
@@ -69,6 +69,11 @@ def test_extended_open_enrollment_days(day: str, closes: str, chat_closes: str |
         pytest.param("2026-01-20", True, None, id="day-after-mlk"),
         pytest.param("2026-01-24", False, "weekend", id="saturday-not-extended"),
         pytest.param("2026-02-01", False, "weekend", id="sunday-after-last-extended"),
+        pytest.param("2026-01-28", True, None, id="wednesday-before-extended"),
+        pytest.param("2025-12-26", True, None, id="day-after-christmas"),
+        pytest.param("2025-11-10", True, None, id="day-before-veterans-day"),
+        pytest.param("2025-11-12", True, None, id="day-after-veterans-day"),
+        pytest.param("2026-01-16", True, None, id="friday-before-mlk"),
     ],
 )
 def test_regular_days_and_weekends(day: str, is_open: bool, reason: str | None) -> None:
@@ -112,6 +117,19 @@ def test_dates_past_the_published_calendar_are_labelled_estimates(day: str, is_o
         ),
         pytest.param("2025-11-26T18:30:00-08:00", False, "2025-12-01T08:00:00-08:00", id="thanksgiving-weekend"),
         pytest.param("2025-11-27T10:00:00-08:00", False, "2025-12-01T08:00:00-08:00", id="on-thanksgiving"),
+        pytest.param(
+            "2025-11-27T19:00:00-08:00", False, "2025-12-01T08:00:00-08:00", id="thanksgiving-thursday-evening"
+        ),
+        pytest.param("2025-11-28T09:00:00-08:00", False, "2025-12-01T08:00:00-08:00", id="day-after-thanksgiving"),
+        pytest.param("2025-12-30T07:59:00-08:00", False, "2025-12-30T08:00:00-08:00", id="before-extended-opening"),
+        pytest.param("2025-12-30T18:30:00-08:00", True, None, id="extended-past-regular-close"),
+        pytest.param("2025-12-30T19:59:00-08:00", True, None, id="minute-before-extended-close"),
+        pytest.param("2025-12-24T18:00:00-08:00", False, "2025-12-26T08:00:00-08:00", id="christmas-eve-close"),
+        pytest.param("2026-01-31T21:59:00-08:00", True, None, id="last-extended-saturday-night"),
+        pytest.param("2026-01-31T22:00:00-08:00", False, "2026-02-02T08:00:00-08:00", id="after-last-extended-close"),
+        pytest.param("2026-01-16T18:00:00-08:00", False, "2026-01-20T08:00:00-08:00", id="mlk-long-weekend"),
+        pytest.param("2026-11-25T18:00:00-08:00", False, "2026-11-30T08:00:00-08:00", id="estimated-thanksgiving-2026"),
+        pytest.param("2026-07-01T12:00:00-07:00", True, None, id="summer-pdt-offset"),
         pytest.param("2026-01-30T21:00:00-08:00", False, "2026-01-31T08:00:00-08:00", id="friday-to-extended-saturday"),
         pytest.param("2025-12-01T17:30:00+00:00", True, None, id="utc-offset-converted"),
     ],
@@ -137,3 +155,43 @@ def test_bad_input_names_the_field(payload: dict[str, Any], field: str) -> None:
     with pytest.raises(ToolInputError) as info:
         get_tool("service_center_hours").run(payload)
     assert field in str(info.value)
+
+
+def test_extended_day_summary_names_date_and_hours() -> None:
+    """The summary names the weekday, the ISO date, the hours in words and the extended OE hours."""
+    out = run(date="2025-12-31")
+    assert "Wednesday, 2025-12-31" in out.summary
+    assert "8:00AM to 8:00PM" in out.summary
+    assert "extended Open Enrollment hours" in out.summary
+    assert "chat 8:00AM to 6:00PM" in out.summary
+
+
+def test_closed_day_summary_says_why() -> None:
+    """A holiday's summary says closed and names the holiday."""
+    out = run(date="2025-11-28")
+    assert out.summary == "The Agent/CEC Service Center is closed on Friday, 2025-11-28 (Day After Thanksgiving)."
+
+
+def test_unconfirmed_moment_says_so() -> None:
+    """An `at` past the published calendar still answers, labelled not confirmed with a note."""
+    out = run(at="2026-03-31T10:00:00-07:00")
+    assert out.open_now is False
+    assert not out.confirmed
+    assert out.summary.startswith("Not confirmed")
+    assert out.note is not None
+    assert "estimate" in out.note
+    assert out.next_open is not None
+    assert out.next_open.isoformat() == "2026-04-01T08:00:00-07:00"
+
+
+def test_date_only_has_no_moment_fields() -> None:
+    """With `date` there is no open_now nor next_open: they only make sense for a moment."""
+    out = run(date="2025-12-01")
+    assert (out.open_now, out.next_open) == (None, None)
+
+
+def test_run_tool_by_name() -> None:
+    """run_tool validates a plain dict: 2025-12-31 is open until 20:00, extended and confirmed."""
+    out = run_tool("service_center_hours", {"date": "2025-12-31"})
+    assert isinstance(out, ServiceCenterOutput)
+    assert (out.open, out.closes, out.extended, out.confirmed) == (True, "20:00", True, True)
