@@ -13,7 +13,8 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from tools.facts import SourceRef, load_facts, unique_sources
 from tools.models import ToolInput, ToolOutput
@@ -96,17 +97,29 @@ class RopInput(ToolInput):
     @field_validator("inconsistency")
     @classmethod
     def _canonical_inconsistency(cls, value: str | None) -> str | None:
-        return None if value is None or not value.strip() else normalize_inconsistency(value)
+        if value is None or not value.strip():
+            return None
+        try:
+            return normalize_inconsistency(value)
+        except ValueError:
+            known = ", ".join(rop_facts().inconsistencies)
+            raise PydanticCustomError(
+                "unknown_inconsistency", "unknown kind; use one of: {known}", {"known": known}
+            ) from None
 
-    @model_validator(mode="after")
-    def _dates_in_order(self) -> RopInput:
-        if self.received_date is not None and self.received_date < self.notice_date:
-            raise ValueError("received_date: cannot be before notice_date")
-        if self.termination_date is not None and self.termination_date < self.notice_date:
-            raise ValueError("termination_date: cannot be before notice_date")
-        if self.today is not None and self.today < self.notice_date:
-            raise ValueError("today: is before notice_date; check the NOD01 date")
-        return self
+    @field_validator("received_date", "termination_date", "today")
+    @classmethod
+    def _not_before_notice(cls, value: date | None, info: ValidationInfo) -> date | None:
+        # A field validator (not a model one) so the error is reported on the field itself; notice_date is
+        # declared first, so it is in info.data when it was valid.
+        notice = info.data.get("notice_date")
+        if value is not None and isinstance(notice, date) and value < notice:
+            raise PydanticCustomError(
+                "date_order",
+                "{value} is before notice_date {notice}; check the NOD01 date",
+                {"value": value.isoformat(), "notice": notice.isoformat()},
+            )
+        return value
 
 
 class RopOutput(ToolOutput):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from datetime import datetime, time, timedelta
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from tools.calendar import day_schedule, service_center_facts, service_center_zone
 from tools.facts import unique_sources
@@ -22,12 +23,20 @@ class ServiceCenterInput(ToolInput):
         default=None, description="A moment to check, ISO datetime with UTC offset (e.g. 2025-11-27T17:30:00-08:00)."
     )
 
+    @field_validator("at")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        # A naive time is ambiguous (Pacific? UTC?): refuse it rather than guess.
+        if value is not None and value.utcoffset() is None:
+            raise PydanticCustomError("naive_datetime", "needs a UTC offset, e.g. 2025-11-27T17:30:00-08:00")
+        return value
+
     @model_validator(mode="after")
     def _one_of(self) -> ServiceCenterInput:
         if (self.date is None) == (self.at is None):
-            raise ValueError("date/at: give exactly one of `date` (YYYY-MM-DD) or `at` (ISO datetime with offset)")
-        if self.at is not None and self.at.utcoffset() is None:
-            raise ValueError("at: needs a UTC offset, e.g. 2025-11-27T17:30:00-08:00")
+            raise PydanticCustomError(
+                "date_or_at", "give exactly one of `date` (YYYY-MM-DD) or `at` (ISO datetime with offset)"
+            )
         return self
 
 
