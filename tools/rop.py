@@ -179,12 +179,12 @@ _PHASE_ACTIONS: dict[str | None, tuple[str, ...]] = {
 }
 
 _PHASE_TEXT = {
-    "before_warning": "the NOD03 has not gone out yet; {days} days are left in the ROP",
-    "warning_sent": "the NOD03 warning has gone out; {days} days are left in the ROP",
-    "past_due": "the ROP has ended; the consumer is due for auto-discontinuance if still inconsistent",
-    "reinstatement_window": "the consumer is in the 30-day reinstatement window; {days} days are left to restore "
-    "eligibility with no gap",
-    "reinstatement_closed": "the 30-day reinstatement window has closed",
+    "before_warning": "the NOD03 has not gone out yet and {days} days are left in the ROP",
+    "warning_sent": "the NOD03 warning has gone out and {days} days are left in the ROP",
+    "past_due": "the ROP has ended and the consumer is due for auto-discontinuance if still inconsistent",
+    "reinstatement_window": "{days} days are left in the 30-day reinstatement window",
+    "reinstatement_closed": "the 30-day reinstatement window has closed, so a new Qualifying Life Event and a "
+    "future effective date are needed",
 }
 
 
@@ -243,13 +243,19 @@ def rop_calculator(inp: RopInput) -> RopOutput:
     ]
     if inp.inconsistency is not None and impact_text is not None:
         sentences.append(f"{facts.inconsistencies[inp.inconsistency].label} inconsistency: {_lower_first(impact_text)}")
+    # At most three sentences (dates, impact, termination + where today falls): answers quote it whole.
+    status = (
+        f"as of {inp.today.isoformat()}, {_PHASE_TEXT[phase].format(days=days_left)}"
+        if phase is not None and inp.today is not None
+        else None
+    )
     if deadline is not None and inp.termination_date is not None:
         sentences.append(
             f"Terminated {inp.termination_date.isoformat()}: documents restoring eligibility must come in by "
-            f"{deadline.isoformat()} for reinstatement with no gap in coverage."
+            f"{deadline.isoformat()} for reinstatement with no gap in coverage" + (f"; {status}." if status else ".")
         )
-    if phase is not None and inp.today is not None:
-        sentences.append(f"As of {inp.today.isoformat()}, {_PHASE_TEXT[phase].format(days=days_left)}.")
+    elif status is not None:
+        sentences.append(f"{status[0].upper()}{status[1:]}.")
 
     return RopOutput(
         summary=" ".join(sentences),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -180,6 +181,7 @@ def test_summary_is_plain_sentences_with_iso_dates() -> None:
         assert iso in out.summary
     assert "enrollment is terminated" in out.summary
     assert "28 days are left" in out.summary
+    assert len(re.findall(r"\.(?:\s|$)", out.summary)) <= 3  # at most three sentences
 
 
 def test_unknown_inconsistency_lists_the_accepted_kinds() -> None:
