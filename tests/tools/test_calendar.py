@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, time
 
 import pytest
+from pypdf import PdfReader
 
+from ingest.settings import source_corpus_dir
 from tools.calendar import add_business_days, day_schedule, is_business_day, is_published, service_center_facts
+from tools.facts import source
 
 
 @pytest.mark.parametrize(
@@ -100,3 +104,40 @@ def test_negative_business_days_are_refused() -> None:
     """A negative count is an error rather than a silent step backwards."""
     with pytest.raises(ValueError, match="negative"):
         add_business_days(date(2025, 11, 27), -1)
+
+
+def _page_text(page: int) -> str:
+    """Text of one page of the webinar deck from the real corpus PDF."""
+    corpus = source_corpus_dir()
+    assert corpus is not None, "source corpus not found; set ENROLLER_CORPUS_DIR"
+    file = source("webinar", page).document
+    return " ".join(PdfReader(corpus / file).pages[page - 1].extract_text().split())
+
+
+def _deck_date(day: date) -> str:
+    """The deck's M/D/YYYY spelling, with or without leading zeros."""
+    return rf"0?{day.month}/0?{day.day}/{day.year}"
+
+
+def test_holidays_are_on_the_cited_deck_page() -> None:
+    """Every holiday in the facts appears with its date on the page it cites (page 105)."""
+    for holiday in service_center_facts().holidays:
+        text = _page_text(holiday.source.page)
+        assert re.search(_deck_date(holiday.date), text), holiday.date
+
+
+def test_extended_hours_are_on_the_cited_deck_page() -> None:
+    """Every extended day appears on its cited page (106) with the same closing time."""
+    for extended in service_center_facts().extended:
+        text = _page_text(extended.source.page)
+        closes = f"{extended.closes.hour % 12}:{extended.closes.minute:02d}PM"
+        assert re.search(rf"{_deck_date(extended.date)} 8:00AM\s*\S\s*{closes}", text), extended.date
+
+
+def test_regular_hours_are_on_the_cited_deck_page() -> None:
+    """The regular voice and chat hours (Monday-Friday, 8:00AM to 6:00PM) are on the cited page."""
+    regular = service_center_facts().regular
+    text = _page_text(regular.source.page)
+    assert text.count("8:00AM to 6:00PM") == 2
+    assert (regular.voice.opens, regular.voice.closes) == (time(8, 0), time(18, 0))
+    assert regular.chat == regular.voice

@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from pypdf import PdfReader
 
+from ingest.settings import source_corpus_dir
 from tools.errors import ToolInputError
-from tools.escalation import EscalationInput, EscalationOutput, escalation_timeline
+from tools.escalation import EscalationInput, EscalationOutput, escalation_facts, escalation_timeline
+from tools.facts import source
 from tools.registry import get_tool, run_tool
 
 
@@ -87,3 +90,17 @@ def test_bad_date_names_the_field(payload: dict[str, str]) -> None:
     """A missing or impossible escalation date is an error naming escalation_date."""
     with pytest.raises(ToolInputError, match="escalation_date"):
         get_tool("escalation_timeline").run(payload)
+
+
+def test_window_and_exceptions_are_on_the_cited_deck_page() -> None:
+    """The 7-10 business days and both exceptions are on the page the facts cite (page 99)."""
+    facts = escalation_facts()
+    corpus = source_corpus_dir()
+    assert corpus is not None, "source corpus not found; set ENROLLER_CORPUS_DIR"
+    page = facts.source.page
+    text = " ".join(PdfReader(corpus / source("webinar", page).document).pages[page - 1].extract_text().split())
+    span = facts.resolution_business_days
+    assert f"{span.earliest}-{span.latest} business days" in text
+    assert "Help Desk Ticket" in text
+    assert "Carrier coordination" in text
+    assert {e.source.page for e in facts.exceptions} == {page}
