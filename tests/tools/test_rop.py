@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 
 from assistant.cli import main
+from ingest.settings import source_corpus_dir
 from tools.errors import ToolInputError
 from tools.registry import get_tool, run_tool
-from tools.rop import RopInput, RopOutput, rop_calculator
+from tools.rop import RopInput, RopOutput, rop_calculator, rop_facts
 
 ROP_PDF = "Understanding_ROP_and_Auto_Discontinuance.pdf"
 
@@ -240,3 +243,46 @@ def test_cli_rejects_an_impossible_notice_date(capsys: pytest.CaptureFixture[str
     err = capsys.readouterr().err
     assert "notice_date" in err
     assert "Traceback" not in err
+
+
+def _guide_page(page: int) -> str:
+    """Text of one ROP guide page from the real corpus PDF, whitespace collapsed."""
+    corpus = source_corpus_dir()
+    assert corpus is not None, "source corpus not found; set ENROLLER_CORPUS_DIR"
+    return " ".join(PdfReader(corpus / ROP_PDF).pages[page - 1].extract_text().split())
+
+
+def _action_page(group: str, words: str) -> int:
+    """The page cited by the action in `group` whose text contains `words`."""
+    return next(f.source.page for f in rop_facts().actions[group] if words in f.text)
+
+
+@pytest.mark.parametrize(
+    ("cited", "phrase"),
+    [
+        pytest.param(lambda: rop_facts().impacts["financial_help"].source.page, "APTC and/or CSR", id="aptc-impact"),
+        pytest.param(lambda: rop_facts().impacts["coverage"].source.page, "Coverage terminated", id="coverage-impact"),
+        pytest.param(lambda: rop_facts().after_reinstatement_source.page, "30 calendar days", id="thirty-days"),
+        pytest.param(lambda: rop_facts().after_reinstatement_source.page, "new Qualifying Life", id="new-qle"),
+        pytest.param(lambda: _action_page("restoration", "do NOT re-enroll"), "DO NOT re-enroll", id="no-re-enroll"),
+        pytest.param(lambda: _action_page("restoration", "Carriers"), "Do not contact Qualified", id="carriers"),
+        pytest.param(lambda: _action_page("restoration", "DACA"), "full-scope Medi-Cal", id="daca"),
+        pytest.param(lambda: _action_page("restoration", "10 business days"), "up to 10 business", id="ten-days"),
+        pytest.param(lambda: _action_page("mitigation", "Conditionally"), "Conditionally Eligible", id="bob-filter"),
+        pytest.param(lambda: _action_page("mitigation", "NOD03"), "day after the NOD03", id="nod03-alert"),
+        pytest.param(lambda: _action_page("prevention", "placeholder"), "placeholder", id="placeholder"),
+        pytest.param(lambda: _action_page("past_due", "Day 95"), "Day 95", id="day-95"),
+    ],
+)
+def test_facts_cite_the_right_guide_page(cited: Callable[[], int], phrase: str) -> None:
+    """Each ROP fact's cited page of the guide really carries the rule it states."""
+    assert phrase in _guide_page(cited())
+
+
+def test_timeline_pages_carry_the_day_counts() -> None:
+    """The timeline's cited pages state the 95-day ROP (p.1) and the day-45 NOD03 (p.3 and p.6)."""
+    pages = {ref.page for ref in rop_facts().timeline.sources}
+    assert pages == {1, 3, 6}
+    assert "95-day period" in _guide_page(1)
+    assert "Day 45" in _guide_page(3)
+    assert "45 days after the NOD01" in _guide_page(6)
