@@ -59,6 +59,7 @@ class ServiceCenterFacts(BaseModel):
     regular: _Regular
     holidays: list[_Holiday]
     extended: list[_Extended]
+    estimate_ignores: list[str] = []
 
 
 @cache
@@ -91,7 +92,14 @@ class DaySchedule:
 
 @cache
 def _estimated_holidays(year: int) -> dict[date, str]:
-    return dict(holidays.country_holidays("US", subdiv="CA", years=year).items())
+    ignored = set(service_center_facts().estimate_ignores)
+    out = {}
+    for day, names in holidays.country_holidays("US", subdiv="CA", years=year).items():
+        # One date may carry several names ("Presidents' Day; Susan B. Anthony Day"): keep the real closures.
+        kept = [n.strip() for n in str(names).split(";") if n.strip() not in ignored]
+        if kept:
+            out[day] = "; ".join(kept)
+    return out
 
 
 def is_published(day: date) -> bool:

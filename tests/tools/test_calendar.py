@@ -141,3 +141,15 @@ def test_regular_hours_are_on_the_cited_deck_page() -> None:
     assert text.count("8:00AM to 6:00PM") == 2
     assert (regular.voice.opens, regular.voice.closes) == (time(8, 0), time(18, 0))
     assert regular.chat == regular.voice
+
+
+def test_observances_are_not_estimated_closures() -> None:
+    """Susan B. Anthony Day (an observance in the CA calendar) is not a closure; a shared date keeps the holiday."""
+    from datetime import date
+
+    from tools.calendar import day_schedule
+
+    assert day_schedule(date(2028, 2, 15)).open  # Tuesday, Susan B. Anthony Day only
+    shared = day_schedule(date(2027, 2, 15))  # Presidents' Day and Susan B. Anthony Day
+    assert not shared.open
+    assert shared.closure_reason == "Presidents' Day"
