@@ -60,6 +60,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _ingest_with_bar(paths: list[Path], index: Path, *, prune: bool) -> Any:
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from ingest.index import ingest_paths
@@ -69,6 +70,8 @@ def _ingest_with_bar(paths: list[Path], index: Path, *, prune: bool) -> Any:
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
+        # stderr: stdout carries only the summary line, so scripts can read it while a person watches the bar.
+        console=Console(stderr=True),
         transient=True,
     ) as bar:
         tasks: dict[str, Any] = {}

@@ -9,12 +9,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from ingest.index import IngestReport
 
 __all__ = ["ensure_builtin_index", "index_exists", "ingest_paths"]
 
 
-def ingest_paths(paths: list[Path], index_dir: Path, *, prune: bool = False, progress: bool = True) -> IngestReport:
+def ingest_paths(paths: Sequence[Path], index_dir: Path, *, prune: bool = False, progress: bool = True) -> IngestReport:
     """Index files into `index_dir`; see `ingest.index.ingest_paths`."""
     from ingest.index import ingest_paths as _ingest
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -134,6 +135,18 @@ def test_missing_path_is_reported(tmp_path: Path, capsys: pytest.CaptureFixture[
     code = main(["ingest", str(tmp_path / "nope"), "--index", str(tmp_path / "i"), "--quiet"])
     assert code == 2
     assert "nope: no such file or folder" in capsys.readouterr().err
+
+
+def test_progress_bar_goes_to_stderr(
+    docs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a terminal the progress bar draws on stderr; stdout holds only the one summary line."""
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert main(["ingest", str(docs), "--index", str(tmp_path / "i")]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines() == [out.strip()]
+    assert "2 files (0 unchanged), 4 pages" in out
+    assert "\x1b" not in out
 
 
 def test_builtin_index_is_built_once(tmp_path: Path) -> None:
