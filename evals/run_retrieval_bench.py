@@ -1,10 +1,11 @@
 """Retrieval benchmark over ../shared/corpus: quality per mode, ingest throughput, warm query latency.
 
-    .venv/bin/python evals/run_retrieval_bench.py [--split dev|test|all] [--out FILE.json]
+    .venv/bin/python evals/run_retrieval_bench.py [--out FILE.json]
 
 A hit is a result on the right document and one of the question's pages (evals/questions.jsonl).
-Reports recall@1, recall@5 and MRR@10 for BM25 only, dense only, hybrid (convex) and hybrid (RRF);
-cold ingest time in a fresh process; warm `search` latency p50/p95.
+Reports recall@1, recall@5 and MRR@10 for BM25 only, dense only, hybrid (convex) and hybrid (RRF), over
+all questions and per split (tune on `dev`, read `test`); cold ingest time in a fresh process; warm
+`search` latency p50/p95.
 """
 
 from __future__ import annotations
@@ -69,10 +70,33 @@ def score(retriever: Any, questions: list[dict[str, Any]], mode: str) -> dict[st
     return {"recall@1": r1 / n, "recall@5": r5 / n, "mrr@10": mrr / n}
 
 
+SPLITS = ("all", "dev", "test")
+ROUNDS = 3
+
+
+def warm_latency(retriever: Any, queries: list[str]) -> dict[str, Any]:
+    """p50/p95 ms of `search` over every query, in several rounds; the best round is the headline.
+
+    This VM has spells where everything runs ~2.7x slower (other guests share the memory bandwidth the
+    query encoder streams its weights through); each round is kept in the output so a slow spell shows.
+    """
+    retriever.search("warm up", k=5)
+    rounds = []
+    for _ in range(ROUNDS):
+        timings = []
+        for query in queries:
+            started = time.perf_counter()
+            retriever.search(query, k=5)
+            timings.append((time.perf_counter() - started) * 1000)
+        timings.sort()
+        rounds.append({"p50": statistics.median(timings), "p95": timings[int(0.95 * (len(timings) - 1))]})
+    best = min(rounds, key=lambda r: r["p50"])
+    return {"p50": best["p50"], "p95": best["p95"], "rounds": rounds}
+
+
 def main() -> int:
     """Run the benchmark and print a Markdown table."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--split", default="all", choices=["dev", "test", "all"])
     parser.add_argument("--out", type=Path, help="also write the numbers as JSON")
     args = parser.parse_args()
 
@@ -81,10 +105,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         index = Path(tmp) / "index"
         seconds, pages, chunks = cold_ingest(index)
-        questions = read_questions(args.split)
+        questions = {split: read_questions(split) for split in SPLITS}
         results: dict[str, Any] = {
-            "split": args.split,
-            "questions": len(questions),
+            "questions": {split: len(qs) for split, qs in questions.items()},
             "ingest": {"seconds": seconds, "pages": pages, "chunks": chunks, "pages_per_s": pages / seconds},
             "modes": {},
         }
@@ -93,29 +116,29 @@ def main() -> int:
         for name, retriever, mode in (
             ("bm25", convex, "bm25"),
             ("dense", convex, "dense"),
-            ("hybrid (convex)", convex, "hybrid"),
+            ("hybrid (convex, used)", convex, "hybrid"),
             ("hybrid (rrf)", rrf, "hybrid"),
         ):
-            results["modes"][name] = score(retriever, questions, mode)
-        convex.search("warm up", k=5)
-        timings = []
-        for q in read_questions("all"):
-            started = time.perf_counter()
-            convex.search(q["question"], k=5)
-            timings.append((time.perf_counter() - started) * 1000)
-        timings.sort()
-        results["query_ms"] = {"p50": statistics.median(timings), "p95": timings[int(0.95 * (len(timings) - 1))]}
+            results["modes"][name] = {split: score(retriever, qs, mode) for split, qs in questions.items()}
+        results["query_ms"] = warm_latency(convex, [q["question"] for q in questions["all"]])
 
-    print(f"split={args.split} questions={len(questions)}\n")
-    print("| mode | recall@1 | recall@5 | MRR@10 |\n|---|---|---|---|")
-    for name, m in results["modes"].items():
-        print(f"| {name} | {m['recall@1']:.3f} | {m['recall@5']:.3f} | {m['mrr@10']:.3f} |")
+    counts = ", ".join(f"{split} {n}" for split, n in results["questions"].items())
+    print(f"questions: {counts}; cells are recall@1 / recall@5 / MRR@10\n")
+    print("| mode | " + " | ".join(SPLITS) + " |\n|---|" + "---|" * len(SPLITS))
+    for name, by_split in results["modes"].items():
+        cells = [f"{m['recall@1']:.3f} / {m['recall@5']:.3f} / {m['mrr@10']:.3f}" for m in by_split.values()]
+        print(f"| {name} | " + " | ".join(cells) + " |")
     ing = results["ingest"]
     print(
         f"\ncold ingest: {ing['seconds']:.1f} s for {ing['pages']} pages / {ing['chunks']} chunks "
         f"({ing['pages_per_s']:.1f} pages/s, fresh process incl. model load)"
     )
-    print(f"warm search: p50 {results['query_ms']['p50']:.1f} ms, p95 {results['query_ms']['p95']:.1f} ms")
+    lat = results["query_ms"]
+    rounds = ", ".join(f"{r['p50']:.1f}" for r in lat["rounds"])
+    print(
+        f"warm search: p50 {lat['p50']:.1f} ms, p95 {lat['p95']:.1f} ms (best of {len(lat['rounds'])} rounds; "
+        f"p50 per round: {rounds} ms)"
+    )
     if args.out:
         args.out.write_text(json.dumps(results, indent=2), encoding="utf-8")
     return 0
