@@ -44,6 +44,13 @@ MANIFEST = "manifest.json"
 _KEEP_GENERATIONS = 2  # the current one and the one before it
 
 
+def pipeline_id() -> str:
+    """How chunks and BM25 texts are made: the pipeline version plus the glossary the BM25 text draws on."""
+    from ingest.glossary import fingerprint
+
+    return f"{PIPELINE_VERSION}+glossary-{fingerprint()}"
+
+
 class IndexProblem(RuntimeError):
     """The index directory is missing, unreadable or from an incompatible version."""
 
@@ -179,7 +186,7 @@ def _reusable_files(generation: Path | None) -> dict[str, Any]:
         manifest = read_manifest(generation)
     except IndexProblem:
         return {}  # an older index format: rebuild everything
-    if manifest.get("pipeline") != PIPELINE_VERSION:
+    if manifest.get("pipeline") != pipeline_id():
         return {}  # chunking or embedding changed since: re-chunk and re-embed every file
     files: dict[str, Any] = manifest["files"]
     return files
@@ -337,6 +344,7 @@ def _write_generation(
     windows: list[np.ndarray],
     files: dict[str, Any],
 ) -> Path:
+    from ingest.glossary import with_acronyms
     from ingest.keyword import BM25Index
 
     generations = index_dir / "generations"
@@ -372,12 +380,12 @@ def _write_generation(
             metadatas=metas[start : start + step],
             embeddings=rows[start : start + step],
         )
-    BM25Index.build([c.keyword_text for c in chunks]).save(gen / "bm25.json")
+    BM25Index.build([with_acronyms(c.keyword_text) for c in chunks]).save(gen / "bm25.json")
     manifest = {
         "format": INDEX_FORMAT,
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "embedding_model": "all-MiniLM-L6-v2",
-        "pipeline": PIPELINE_VERSION,
+        "pipeline": pipeline_id(),
         "files": files,
         "chunk_order": [c.chunk_id for c in chunks],
     }

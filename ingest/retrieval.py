@@ -6,77 +6,28 @@ query costs one embedding (~10 ms) plus two vector operations over a few hundred
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel
 
+from ingest.glossary import Glossary, expand_query, glossary, normalize_query
 from ingest.index import GenerationData, IndexProblem, current_generation, load_generation
 from ingest.keyword import BM25Index
 from ingest.settings import get_settings
-from tools.facts import SourceRef, load_facts
 
 Mode = Literal["hybrid", "bm25", "dense"]
 Fusion = Literal["convex", "rrf"]
+
+# Re-exported: callers search with the same query rewriting.
+__all__ = ["Glossary", "Hit", "Retriever", "expand_query", "glossary", "normalize_query"]
 
 # Tuned on evals/questions.jsonl by evals/run_retrieval_bench.py (see the README): the dense score is
 # a blend of the whole chunk and its best 30-word window; BM25 is normalised by the best score.
 DENSE_WEIGHT = 0.6
 CHUNK_VS_WINDOW = 0.5
 RRF_K = 60
-
-
-class _Term(BaseModel):
-    expansion: str
-    source: SourceRef | None = None
-
-
-class Glossary(BaseModel):
-    """Schema of knowledge/glossary.yaml."""
-
-    terms: dict[str, _Term]
-    shorthand: dict[str, str] = {}
-
-
-@cache
-def glossary() -> Glossary:
-    """Acronyms and their expansions, loaded once."""
-    return load_facts("glossary.yaml", Glossary)
-
-
-@cache
-def _acronym_patterns() -> list[tuple[re.Pattern[str], str]]:
-    return [
-        (re.compile(rf"(?<![\w/]){re.escape(term)}(?![\w/])", re.IGNORECASE), t.expansion)
-        for term, t in glossary().terms.items()
-    ]
-
-
-@cache
-def _shorthand_pattern() -> re.Pattern[str] | None:
-    words = sorted(glossary().shorthand, key=len, reverse=True)
-    if not words:
-        return None
-    return re.compile(r"(?<![\w/])(" + "|".join(re.escape(w) for w in words) + r")(?![\w/])", re.IGNORECASE)
-
-
-def normalize_query(query: str) -> str:
-    """Enroller shorthand ("termed", "elig", "docs") rewritten the way the toolkits say it."""
-    pattern = _shorthand_pattern()
-    if pattern is None:
-        return query
-    table = {k.lower(): v for k, v in glossary().shorthand.items()}
-    return pattern.sub(lambda m: table[m.group(1).lower()], query)
-
-
-def expand_query(query: str) -> str:
-    """The query with each known acronym's expansion appended (once)."""
-    extra = [exp for pattern, exp in _acronym_patterns() if pattern.search(query) and exp.lower() not in query.lower()]
-    return f"{query} ({'; '.join(extra)})" if extra else query
 
 
 @dataclass(frozen=True)
