@@ -330,11 +330,15 @@ def _embed_with_progress(texts: list[str], notify: ProgressFn) -> np.ndarray:
     if not texts:
         return np.zeros((0, 384), dtype=np.float32)
     batch = 64
-    parts = []
+    # Shortest first: each batch pads to its longest text, so batches of similar lengths do less work
+    # (measured on the corpus: 9.6 s in file order, 6.0 s sorted, for 389 passages and windows).
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    out = np.zeros((len(texts), 384), dtype=np.float32)
     for start in range(0, len(texts), batch):
         notify("embedding chunks", min(start + batch, len(texts)), len(texts))
-        parts.append(embed_texts(texts[start : start + batch]))
-    return np.vstack(parts)
+        rows = order[start : start + batch]
+        out[rows] = embed_texts([texts[i] for i in rows])
+    return out
 
 
 def _write_generation(

@@ -24,7 +24,7 @@ Fusion = Literal["convex", "rrf"]
 __all__ = ["Glossary", "Hit", "Retriever", "expand_query", "glossary", "normalize_query"]
 
 # Tuned on evals/questions.jsonl by evals/run_retrieval_bench.py (see the README): the dense score is
-# a blend of the whole chunk and its best 30-word window; BM25 is normalised by the best score.
+# a blend of the whole chunk and its best 40-word window; BM25 is normalised by the best score.
 DENSE_WEIGHT = 0.6
 CHUNK_VS_WINDOW = 0.5
 RRF_K = 60

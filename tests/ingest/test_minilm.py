@@ -1,4 +1,4 @@
-"""The NumPy MiniLM query encoder gives the same vectors as sentence-transformers."""
+"""The NumPy MiniLM query encoder: the same vectors as sentence-transformers, on one BLAS thread."""
 
 from __future__ import annotations
 
@@ -27,3 +27,27 @@ def test_matches_sentence_transformers(text: str) -> None:
     assert ours.shape == (384,)
     assert abs(float(np.linalg.norm(ours)) - 1.0) < 1e-5
     assert float(np.abs(ours - theirs).max()) < 1e-4
+
+
+def test_query_runs_on_one_blas_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A query's products run on one BLAS thread (two threads stall in the VM's slow spells); the limit ends after."""
+    from threadpoolctl import threadpool_info
+
+    from ingest import minilm
+
+    def blas_threads() -> set[int]:
+        return {int(lib["num_threads"]) for lib in threadpool_info() if lib["user_api"] == "blas"}
+
+    seen: list[set[int]] = []
+    encoder = minilm._encoder()
+    real_encode = type(encoder).encode
+
+    def spy(self: minilm.MiniLMEncoder, text: str) -> np.ndarray:
+        seen.append(blas_threads())
+        return real_encode(self, text)
+
+    monkeypatch.setattr(type(encoder), "encode", spy)
+    before = blas_threads()
+    minilm.encode_query("when does the ROP end")
+    assert seen == [{1}]
+    assert blas_threads() == before
