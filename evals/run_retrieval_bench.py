@@ -77,8 +77,8 @@ ROUNDS = 3
 def warm_latency(retriever: Any, queries: list[str]) -> dict[str, Any]:
     """p50/p95 ms of `search` over every query, in several rounds; the best round is the headline.
 
-    This VM has spells where everything runs ~2.7x slower (other guests share the memory bandwidth the
-    query encoder streams its weights through); each round is kept in the output so a slow spell shows.
+    This VM has slow spells (multi-threaded BLAS stalled in them until the query encoder went to one
+    thread); each round is kept in the output so a slow spell still shows.
     """
     retriever.search("warm up", k=5)
     rounds = []
