@@ -22,9 +22,9 @@ from assistant.composer import Composition, compose_answer, tokenize
 from assistant.models import Answer, Citation, Route, ToolCall
 from assistant.pii import redact_pii
 from assistant.routing import Plan, PlannedCall, plan_turn
+from assistant.settings import Settings, get_settings
 from assistant.store import ConversationStore
 from ingest.retrieval import normalize_query
-from ingest.settings import Settings, get_settings
 from tools.errors import EnrollerToolError
 from tools.facts import load_facts
 from tools.models import ToolOutput
@@ -88,7 +88,7 @@ class Assistant:
         texts: AssistantTexts | None = None,
     ) -> None:
         self.settings = settings or get_settings()
-        self._index_dir = index_dir
+        self._index_dir = index_dir if index_dir is not None else self.settings.resolved_index_dir
         self._search = search
         self._retriever: Any | None = None
         self._retriever_lock = threading.Lock()

@@ -18,7 +18,7 @@ from typing import Any
 
 from assistant.lc_tools import CallLog, build_tools
 from assistant.models import Answer, Citation, Route, ToolCall
-from ingest.settings import Settings
+from assistant.settings import Settings
 
 PROMPTS = Path(__file__).resolve().parent / "prompts"
 _REF = re.compile(r"\[(\d{1,2})\]")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from logging.handlers import RotatingFileHandler
 
-from ingest.settings import Settings, get_settings
+from assistant.settings import Settings, get_settings
 
 LOGGER_NAME = "enroller"
 

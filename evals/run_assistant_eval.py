@@ -27,7 +27,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from ingest.settings import source_corpus_dir  # noqa: E402 - the project root goes on sys.path first
+from assistant.settings import source_corpus_dir  # noqa: E402 - the project root goes on sys.path first
 
 CORPUS = source_corpus_dir() or ROOT.parent / "shared" / "corpus"
 EVALS = ROOT / "evals"
@@ -159,7 +159,7 @@ def cold_start(index: Path) -> float:
     started = time.perf_counter()
     subprocess.run(
         [
-            *(sys.executable, "-m", "assistant", "ask", "who can reinstate a consumer after ROP termination?"),
+            *(sys.executable, "-m", "bots.cli", "ask", "who can reinstate a consumer after ROP termination?"),
             *("--index", str(index), "--today", DEFAULT_TODAY.isoformat()),
         ],
         check=True,
@@ -181,7 +181,7 @@ def batch_marginal_ms(index: Path, workdir: Path) -> float:
     def run(path: Path) -> float:
         started = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "assistant", "ask", "--batch", str(path), "--index", str(index), "--json"],
+            [sys.executable, "-m", "bots.cli", "ask", "--batch", str(path), "--index", str(index), "--json"],
             check=True,
             capture_output=True,
             env=env,

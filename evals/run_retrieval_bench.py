@@ -22,7 +22,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from ingest.settings import source_corpus_dir  # noqa: E402 - the project root goes on sys.path first
+from assistant.settings import source_corpus_dir  # noqa: E402 - the project root goes on sys.path first
 
 CORPUS = source_corpus_dir() or ROOT.parent / "shared" / "corpus"
 QUESTIONS = ROOT / "evals" / "questions.jsonl"

@@ -11,12 +11,16 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from ingest.index import IngestReport
+    from ingest.index import IngestReport, ProgressFn
+
+    ProgressArg = bool | ProgressFn
 
 __all__ = ["ensure_builtin_index", "index_exists", "ingest_paths"]
 
 
-def ingest_paths(paths: Sequence[Path], index_dir: Path, *, prune: bool = False, progress: bool = True) -> IngestReport:
+def ingest_paths(
+    paths: Sequence[Path], index_dir: Path, *, prune: bool = False, progress: ProgressArg = True
+) -> IngestReport:
     """Index files into `index_dir`; see `ingest.index.ingest_paths`."""
     from ingest.index import ingest_paths as _ingest
 
@@ -30,12 +34,11 @@ def index_exists(index_dir: Path) -> bool:
     return _exists(index_dir)
 
 
-def ensure_builtin_index(index_dir: Path | None = None, *, progress: bool = False) -> Path:
-    """Index the built-in guides (knowledge/docs) into the default index when missing or stale; return it."""
+def ensure_builtin_index(index_dir: Path, *, progress: ProgressArg = False) -> Path:
+    """Index the built-in guides (knowledge/docs) into `index_dir` when missing or stale; return it."""
     from ingest.index import ingest_paths as _ingest
-    from ingest.settings import get_settings
     from knowledge import DOCS_DIR
 
-    target = Path(index_dir) if index_dir is not None else get_settings().resolved_index_dir
+    target = Path(index_dir)
     _ingest([DOCS_DIR], target, prune=True, progress=progress)  # unchanged guides: a quick no-op
     return target

@@ -15,7 +15,6 @@ import numpy as np
 from ingest.glossary import Glossary, expand_query, glossary, normalize_query
 from ingest.index import GenerationData, IndexProblem, current_generation, load_generation
 from ingest.keyword import BM25Index
-from ingest.settings import get_settings
 
 Mode = Literal["hybrid", "bm25", "dense"]
 Fusion = Literal["convex", "rrf"]
@@ -70,9 +69,9 @@ class Retriever:
         self.fusion: Fusion = fusion
 
     @classmethod
-    def open(cls, index_dir: Path | None = None, *, fusion: Fusion = "convex") -> Retriever:
-        """Load the current generation of `index_dir` (default: the configured index)."""
-        index_dir = Path(index_dir) if index_dir is not None else get_settings().resolved_index_dir
+    def open(cls, index_dir: Path, *, fusion: Fusion = "convex") -> Retriever:
+        """Load the current generation of `index_dir`."""
+        index_dir = Path(index_dir)
         gen = current_generation(index_dir)
         if gen is None:
             raise IndexProblem(f"no index at {index_dir}: run `enroller ingest` first")

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from ingest.settings import get_settings, source_corpus_dir
+from assistant.settings import get_settings, source_corpus_dir
 
 
 def _is_loopback(address: Any) -> bool:

@@ -71,7 +71,7 @@ def test_pii_never_reaches_the_database_or_the_log(
 ) -> None:
     """An SSN, phone and e-mail typed into a question appear in neither the SQLite file nor the debug log."""
     from assistant.logs import configure_logging
-    from ingest.settings import get_settings
+    from assistant.settings import get_settings
 
     monkeypatch.setenv("ENROLLER_LOG_LEVEL", "DEBUG")
     get_settings.cache_clear()

@@ -18,7 +18,7 @@ from pydantic import Field
 from assistant.engine import Assistant
 from assistant.llm import LlmResponder, LlmUnavailable, load_chat_model
 from assistant.models import Answer
-from ingest.settings import Settings
+from assistant.settings import Settings
 from tests.assistant.fakes import FakeHit
 
 TODAY = date(2026, 3, 20)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cli import main
+from bots.cli import main
 from ingest import ensure_builtin_index
 from ingest.index import current_generation, index_exists, ingest_paths, read_manifest
 from ingest.retrieval import Retriever, expand_query

@@ -8,7 +8,7 @@ from datetime import date, time
 import pytest
 from pypdf import PdfReader
 
-from ingest.settings import source_corpus_dir
+from assistant.settings import source_corpus_dir
 from tools.calendar import add_business_days, day_schedule, is_business_day, is_published, service_center_facts
 from tools.facts import source
 

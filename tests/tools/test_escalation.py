@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
-from ingest.settings import source_corpus_dir
+from assistant.settings import source_corpus_dir
 from tools.errors import ToolInputError
 from tools.escalation import EscalationInput, EscalationOutput, escalation_facts, escalation_timeline
 from tools.facts import source

@@ -9,7 +9,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from ingest.settings import source_corpus_dir
+from assistant.settings import source_corpus_dir
 from knowledge import KNOWLEDGE_DIR
 from tools.facts import documents
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from assistant.cli import main
-from ingest.settings import source_corpus_dir
+from assistant.settings import source_corpus_dir
+from bots.cli import main
 from tools.errors import ToolInputError
 from tools.registry import get_tool, run_tool
 from tools.rop import RopInput, RopOutput, rop_calculator, rop_facts

@@ -1,4 +1,7 @@
-"""Run-time configuration: one Settings object, env prefix ENROLLER_, read once and cached."""
+"""Run-time configuration: one Settings object, env prefix ENROLLER_, read once and cached.
+
+Only the assistant layer and the interfaces read it; `ingest/` and `tools/` take explicit paths.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +25,15 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default_factory=_default_data_dir, description="Where everything we write lives.")
     index_dir: Path | None = Field(default=None, description="Index directory; default DATA_DIR/index.")
+    knowledge_dir: Path | None = Field(
+        default=None, description="Folder of operator YAML files that replace the shipped ones of the same name."
+    )
+    # DATABASE_URL keeps its conventional name (no prefix), as hosting platforms set it.
+    database_url: str | None = Field(
+        default=None,
+        validation_alias="DATABASE_URL",
+        description="SQLAlchemy URL of the database; default SQLite under DATA_DIR.",
+    )
     llm: str | None = Field(default=None, description="LangChain chat model id, e.g. openai:gpt-4o-mini.")
     llm_base_url: str | None = Field(default=None, description="OpenAI-compatible base URL for a local server.")
     llm_api_key: str | None = Field(default=None, description="API key for the LLM (else the provider's own var).")
@@ -35,8 +47,13 @@ class Settings(BaseSettings):
 
     @property
     def database_path(self) -> Path:
-        """SQLite database for conversations."""
+        """The default SQLite database file (used when DATABASE_URL is unset)."""
         return self.data_dir / "enroller.sqlite3"
+
+    @property
+    def resolved_database_url(self) -> str:
+        """DATABASE_URL, else SQLite under DATA_DIR."""
+        return self.database_url or f"sqlite:///{self.database_path}"
 
     @property
     def log_dir(self) -> Path:

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from assistant.cli import main
+from bots.cli import main
 from tools.registry import TOOLS
 
 
@@ -87,7 +87,7 @@ def test_bad_input_is_one_line_exit_2(argv: list[str], names: str, capsys: pytes
 def test_console_script_path_never_tracebacks() -> None:
     """Through `python -m assistant` (a real process) an impossible date is exit 2 and one line."""
     proc = subprocess.run(
-        [sys.executable, "-m", "assistant", "tool", "rop_calculator", "--json", '{"notice_date": "2026-02-30"}'],
+        [sys.executable, "-m", "bots.cli", "tool", "rop_calculator", "--json", '{"notice_date": "2026-02-30"}'],
         capture_output=True,
         text=True,
         check=False,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cli import main
+from bots.cli import main
 
 ANSWER_KEYS = {"question", "answer", "route", "tool_calls", "citations", "conversation_id"}
 
@@ -89,8 +89,8 @@ def test_bad_input_exits_2_with_one_line(argv: list[str], needle: str, capsys: p
 def test_demo_builds_the_builtin_index_and_answers(capsys: pytest.CaptureFixture[str]) -> None:
     """`enroller demo` (the README's main job) indexes knowledge/docs under the data dir and answers a tool
     question and a document question, each with its sources."""
+    from assistant.settings import get_settings
     from ingest.index import index_exists
-    from ingest.settings import get_settings
 
     assert main(["demo"]) == 0
     out = capsys.readouterr().out

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from assistant.cli_common import EXIT_BAD_INPUT, EXIT_OK, fail, print_json, read_batch
+from bots.cli.common import EXIT_BAD_INPUT, EXIT_OK, fail, print_json, read_batch
 
 
 def register(sub: Any) -> None:
@@ -31,7 +31,7 @@ def register(sub: Any) -> None:
 
 
 def _index_dir(explicit: Path | None) -> Path:
-    from ingest.settings import get_settings
+    from assistant.settings import get_settings
 
     return explicit if explicit is not None else get_settings().resolved_index_dir
 

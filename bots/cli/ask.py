@@ -8,8 +8,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from assistant.cli_common import EXIT_BAD_INPUT, EXIT_OK, fail, print_json, read_batch
 from assistant.models import Answer
+from bots.cli.common import EXIT_BAD_INPUT, EXIT_OK, fail, print_json, read_batch
 
 DEMO_QUESTIONS = (
     ("My client's NOD01 is dated March 3, 2026. When does the ROP end?", "2026-03-20"),
@@ -60,7 +60,9 @@ def _prepare_index(index: Path | None) -> Path | None:
         if not index_exists(index):
             raise _IndexProblem(f"no index at {index}: run `enroller ingest PATH --index {index}` first")
         return index
-    return ensure_builtin_index()
+    from assistant.settings import get_settings
+
+    return ensure_builtin_index(get_settings().resolved_index_dir)
 
 
 def _build_assistant(index: Path | None) -> Any:

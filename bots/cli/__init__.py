@@ -7,8 +7,9 @@ import json
 import sys
 from collections.abc import Sequence
 
-from assistant import cli_ask, cli_index
-from assistant.cli_common import EXIT_OK, EnrollerParser, UsageError, fail, print_json
+from bots.cli import ask as cli_ask
+from bots.cli import index as cli_index
+from bots.cli.common import EXIT_OK, EnrollerParser, UsageError, fail, print_json
 
 # --- tools -------------------------------------------------------------------------------------------
 
