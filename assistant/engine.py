@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel
 
 from assistant.composer import Composition, compose_answer, tokenize
+from assistant.errors import EmptyQuestionError
 from assistant.models import Answer, Citation, Route, ToolCall
 from assistant.pii import redact_pii
 from assistant.routing import Plan, PlannedCall, plan_turn
@@ -26,7 +27,7 @@ from assistant.settings import Settings, get_settings
 from assistant.store import ConversationStore
 from ingest.retrieval import normalize_query
 from tools.errors import EnrollerToolError
-from tools.facts import load_facts
+from tools.facts import knowledge_file, load_facts
 from tools.models import ToolOutput
 from tools.registry import get_tool
 
@@ -53,8 +54,10 @@ class AssistantTexts(BaseModel):
     smalltalk: str
 
 
-class EmptyQuestionError(ValueError):
-    """The question is empty or only whitespace."""
+@knowledge_file("assistant.yaml", AssistantTexts)
+def assistant_texts() -> AssistantTexts:
+    """The assistant's wording and abstention thresholds, loaded once."""
+    return load_facts("assistant.yaml", AssistantTexts)
 
 
 @dataclass
@@ -93,7 +96,7 @@ class Assistant:
         self._retriever: Any | None = None
         self._retriever_lock = threading.Lock()
         self.store = store or ConversationStore(self.settings.database_path)
-        self.texts = texts or load_facts("assistant.yaml", AssistantTexts)
+        self.texts = texts or assistant_texts()
         self.llm = llm
 
     @classmethod

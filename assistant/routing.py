@@ -10,14 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import cache
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict
 
 from assistant.dates import FoundDate, parse_dates
 from assistant.models import Answer
-from tools.facts import load_facts
+from tools.facts import knowledge_file, load_facts
 
 # --- the data file -----------------------------------------------------------------------------------
 
@@ -26,7 +25,16 @@ def _compile(values: Any) -> Any:
     """Regular expressions from the data file, compiled case-insensitively (a bad one fails at load time)."""
     if not isinstance(values, list):
         return values
-    return [re.compile(v, re.IGNORECASE) if isinstance(v, str) else v for v in values]
+    compiled = []
+    for value in values:
+        if not isinstance(value, str):
+            compiled.append(value)
+            continue
+        try:
+            compiled.append(re.compile(value, re.IGNORECASE))
+        except re.error as exc:  # pydantic reports ValueErrors with the field; re.error would be a traceback
+            raise ValueError(f"not a valid regular expression {value!r}: {exc}") from None
+    return compiled
 
 
 Patterns = Annotated[list[re.Pattern[str]], BeforeValidator(_compile)]
@@ -91,7 +99,7 @@ class RoutingRules(_Compiled):
     out_of_scope: Patterns
 
 
-@cache
+@knowledge_file("routing.yaml", RoutingRules)
 def routing_rules() -> RoutingRules:
     """The router's patterns, loaded once."""
     return load_facts("routing.yaml", RoutingRules)

@@ -13,7 +13,7 @@ from functools import cache
 
 from pydantic import BaseModel
 
-from tools.facts import SourceRef, load_facts
+from tools.facts import SourceRef, knowledge_file, load_facts
 
 
 class Term(BaseModel):
@@ -30,7 +30,7 @@ class Glossary(BaseModel):
     shorthand: dict[str, str] = {}
 
 
-@cache
+@knowledge_file("glossary.yaml", Glossary)
 def glossary() -> Glossary:
     """Acronyms and their expansions, loaded once."""
     return load_facts("glossary.yaml", Glossary)

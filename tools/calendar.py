@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import holidays
 from pydantic import BaseModel
 
-from tools.facts import SourceRef, load_facts
+from tools.facts import SourceRef, knowledge_file, load_facts
 
 
 class _Hours(BaseModel):
@@ -62,7 +62,7 @@ class ServiceCenterFacts(BaseModel):
     estimate_ignores: list[str] = []
 
 
-@cache
+@knowledge_file("service_center.yaml", ServiceCenterFacts)
 def service_center_facts() -> ServiceCenterFacts:
     """The Service Center calendar, loaded once."""
     return load_facts("service_center.yaml", ServiceCenterFacts)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from tools.facts import SourceRef, load_facts, unique_sources
+from tools.facts import SourceRef, knowledge_file, load_facts, unique_sources
 from tools.models import ToolInput, ToolOutput
 from tools.text import find_phrases, score
 
@@ -40,7 +39,7 @@ class DelegationFacts(BaseModel):
     tips: list[_Tip]
 
 
-@cache
+@knowledge_file("delegation.yaml", DelegationFacts)
 def delegation_facts() -> DelegationFacts:
     """Delegation Tool results, loaded once."""
     return load_facts("delegation.yaml", DelegationFacts)

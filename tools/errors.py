@@ -1,15 +1,31 @@
-"""Exceptions raised by the domain tools and the fact loader."""
+"""Exceptions raised by the domain tools and the fact loader, and the base every package's errors share.
+
+Each package has its own `errors.py` (tools, ingest, assistant) under `EnrollerError`; an interface maps
+them in one place: `InvalidInputError` is the caller's fault (CLI exit 2, HTTP 422, a Slack ephemeral
+message), `KnowledgeError` an operator's bad data file (refuse to start), anything else a server problem.
+"""
 
 from __future__ import annotations
 
 from pydantic import ValidationError
 
 
-class EnrollerToolError(Exception):
+class EnrollerError(Exception):
+    """Base of every error Enroller Assist raises on purpose."""
+
+    #: The input field (or knowledge file field) the error is about, when there is one.
+    field: str | None = None
+
+
+class InvalidInputError(EnrollerError, ValueError):
+    """The caller's input is wrong; the message says which field and why."""
+
+
+class EnrollerToolError(EnrollerError):
     """Base of every error raised by `tools`."""
 
 
-class UnknownToolError(EnrollerToolError, KeyError):
+class UnknownToolError(EnrollerToolError, InvalidInputError):
     """No tool is registered under the requested name."""
 
     def __init__(self, name: str, known: list[str]) -> None:
@@ -21,7 +37,7 @@ class UnknownToolError(EnrollerToolError, KeyError):
         return f"unknown tool {self.name!r}; known tools: {', '.join(self.known)}"
 
 
-class ToolInputError(EnrollerToolError, ValueError):
+class ToolInputError(EnrollerToolError, InvalidInputError):
     """A tool's input is invalid; `field` names the offending field."""
 
     def __init__(self, field: str, message: str) -> None:
@@ -30,8 +46,20 @@ class ToolInputError(EnrollerToolError, ValueError):
         self.message = message
 
 
-class FactsError(EnrollerToolError):
-    """A knowledge data file is missing or does not match its schema."""
+class KnowledgeError(EnrollerError):
+    """A knowledge data file is missing, not YAML, or does not match its schema (an operator's error, not the
+    caller's): `file` names it, `field` the offending field when one is known, `problem` what is wrong."""
+
+    def __init__(self, file: str, problem: str, field: str | None = None) -> None:
+        self.file = file
+        self.field = field
+        self.problem = problem
+        where = f"{file}: {field}" if field else file
+        super().__init__(f"{where}: {problem}")
+
+
+# The older name, kept for callers that catch it.
+FactsError = KnowledgeError
 
 
 def describe_validation_error(exc: ValidationError) -> str:

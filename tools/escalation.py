@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from functools import cache
 
 from pydantic import BaseModel, Field
 
 from tools.calendar import add_business_days, is_published
-from tools.facts import SourceRef, load_facts, unique_sources
+from tools.facts import SourceRef, knowledge_file, load_facts, unique_sources
 from tools.models import ToolInput, ToolOutput
 
 
@@ -40,7 +39,7 @@ class EscalationFacts(BaseModel):
     types: dict[str, EscalationType]
 
 
-@cache
+@knowledge_file("escalations.yaml", EscalationFacts)
 def escalation_facts() -> EscalationFacts:
     """Escalation facts, loaded once."""
     return load_facts("escalations.yaml", EscalationFacts)

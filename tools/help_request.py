@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 from pydantic import BaseModel, Field, field_validator
 
 from tools.escalation import escalation_facts
-from tools.facts import SourceRef, load_facts, unique_sources
+from tools.facts import SourceRef, knowledge_file, load_facts, unique_sources
 from tools.models import ToolInput, ToolOutput
 from tools.text import find_phrases, score
 
@@ -32,7 +30,7 @@ class HelpRequestFacts(BaseModel):
     escalation_keywords: dict[str, list[str]]
 
 
-@cache
+@knowledge_file("help_requests.yaml", HelpRequestFacts)
 def help_request_facts() -> HelpRequestFacts:
     """Help-request categories and routing keywords, loaded once."""
     return load_facts("help_requests.yaml", HelpRequestFacts)

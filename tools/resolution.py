@@ -6,11 +6,9 @@ list, and every answer says so (`official_list: false`).
 
 from __future__ import annotations
 
-from functools import cache
-
 from pydantic import BaseModel, Field, field_validator
 
-from tools.facts import SourceRef, load_facts, unique_sources
+from tools.facts import SourceRef, knowledge_file, load_facts, unique_sources
 from tools.models import ToolInput, ToolOutput
 from tools.text import find_phrases, score
 
@@ -46,7 +44,7 @@ class CrwFacts(BaseModel):
     resolution_reasons: list[_Reason]
 
 
-@cache
+@knowledge_file("crw.yaml", CrwFacts)
 def crw_facts() -> CrwFacts:
     """CRW facts and the operator-maintained reason list, loaded once."""
     return load_facts("crw.yaml", CrwFacts)

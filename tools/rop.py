@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from functools import cache
 from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-from tools.facts import SourceRef, load_facts, unique_sources
+from tools.facts import SourceRef, knowledge_file, load_facts, unique_sources
 from tools.models import ToolInput, ToolOutput
 
 Impact = Literal["financial_help", "coverage"]
@@ -56,7 +55,7 @@ class RopFacts(BaseModel):
     actions: dict[str, list[_Fact]]
 
 
-@cache
+@knowledge_file("rop.yaml", RopFacts)
 def rop_facts() -> RopFacts:
     """The ROP rules, loaded once."""
     return load_facts("rop.yaml", RopFacts)
