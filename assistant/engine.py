@@ -99,14 +99,6 @@ class Assistant:
         self.texts = texts or assistant_texts()
         self.llm = llm
 
-    @classmethod
-    def from_settings(cls, settings: Settings | None = None, *, index_dir: Path | None = None) -> Assistant:
-        """Build the assistant the configuration asks for (LLM mode only when ENROLLER_LLM is set)."""
-        settings = settings or get_settings()
-        assistant = cls(settings=settings, index_dir=index_dir)
-        assistant.llm = _load_llm(settings, assistant.search)
-        return assistant
-
     # --- retrieval -----------------------------------------------------------------------------------
 
     def search(self, query: str, k: int = RETRIEVAL_K) -> list[Any]:
@@ -284,6 +276,12 @@ class Assistant:
         """Release the database connection."""
         self.store.close()
 
+    def __enter__(self) -> Assistant:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 def answer_overlap(query: str, composition: Composition) -> float:
     """Share of the question's terms that the composed answer contains."""
@@ -306,25 +304,3 @@ def _dedupe(citations: Sequence[Citation | None]) -> list[Citation]:
             seen.add(key)
             out.append(c)
     return out
-
-
-_LLM_NOTICE_LOGGED = False
-
-
-def _load_llm(settings: Settings, search: SearchFn) -> Any | None:
-    global _LLM_NOTICE_LOGGED  # noqa: PLW0603 - "say so once in the log", per process
-    if not settings.llm:
-        if not _LLM_NOTICE_LOGGED:
-            log.info("no LLM configured (ENROLLER_LLM unset): deterministic mode")
-            _LLM_NOTICE_LOGGED = True
-        return None
-    from assistant.llm import LlmResponder, load_chat_model
-
-    try:
-        model = load_chat_model(settings)
-    except Exception as exc:  # a bad model id or a missing provider package must not stop the assistant
-        log.warning("LLM %r could not be loaded (%s): deterministic mode", settings.llm, exc)
-        return None
-    if model is None:
-        return None
-    return LlmResponder(model, search, timeout=settings.llm_timeout)

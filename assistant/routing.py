@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from assistant.dates import FoundDate, parse_dates
 from assistant.models import Answer
@@ -41,10 +41,18 @@ Patterns = Annotated[list[re.Pattern[str]], BeforeValidator(_compile)]
 
 
 class _Compiled(BaseModel):
-    model_config = ConfigDict(arbitrary_types_allowed=True, extra="forbid")
+    model_config = ConfigDict(arbitrary_types_allowed=True, extra="forbid", populate_by_name=True)
 
 
-class RopRules(_Compiled):
+class _Section(_Compiled):
+    """A tool's rules, with questions that must (`examples`) and must not (`not`) be routed to it: checked by
+    `enroller check` and the tests, so an operator's regex edit is safe to make."""
+
+    examples: list[str] = Field(default_factory=list)
+    not_: list[str] = Field(default_factory=list, alias="not")
+
+
+class RopRules(_Section):
     """How ROP questions are recognised and their dates assigned (knowledge/routing.yaml `rop`)."""
 
     triggers: Patterns
@@ -55,7 +63,7 @@ class RopRules(_Compiled):
     followup: str
 
 
-class ServiceCenterRules(_Compiled):
+class ServiceCenterRules(_Section):
     """Service Center hours questions."""
 
     triggers: Patterns
@@ -64,21 +72,21 @@ class ServiceCenterRules(_Compiled):
     now: Patterns
 
 
-class EscalationRules(_Compiled):
+class EscalationRules(_Section):
     """Escalation timeline questions."""
 
     triggers: Patterns
     asks_timeline: Patterns
 
 
-class DelegationRules(_Compiled):
+class DelegationRules(_Section):
     """Delegation Tool result questions."""
 
     triggers: Patterns
     result_words: Patterns
 
 
-class TextToolRules(_Compiled):
+class TextToolRules(_Section):
     """A free-text tool: its triggers and the words that only talk about the request itself."""
 
     triggers: Patterns
@@ -97,6 +105,17 @@ class RoutingRules(_Compiled):
     resolution: TextToolRules
     smalltalk: Patterns
     out_of_scope: Patterns
+
+
+#: Which tool each section of routing.yaml routes to (the section name is also the plan's intent).
+SECTION_TOOLS: dict[str, str] = {
+    "rop": "rop_calculator",
+    "service_center": "service_center_hours",
+    "escalation": "escalation_timeline",
+    "delegation": "delegation_result_explainer",
+    "help_request": "help_request_router",
+    "resolution": "resolution_reason_picker",
+}
 
 
 @knowledge_file("routing.yaml", RoutingRules)

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from bots.cli import ask as cli_ask
 from bots.cli import index as cli_index
 from bots.cli.common import EXIT_OK, EnrollerParser, UsageError, fail, print_json
+from tools.errors import EnrollerError
 
 # --- tools -------------------------------------------------------------------------------------------
 
@@ -103,6 +104,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return fail(str(exc))
     try:
         code: int = args.func(args)
+    except EnrollerError as exc:
+        # The one place CLI errors are mapped: a bad knowledge file, a missing index, bad input → one line, exit 2.
+        return fail(str(exc))
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.models import Answer
-from bots.cli.common import EXIT_BAD_INPUT, EXIT_OK, fail, print_json, read_batch
+from bots.cli.common import EXIT_BAD_INPUT, EXIT_OK, fail, print_json, read_batch, terminal_progress
 
 DEMO_QUESTIONS = (
     ("My client's NOD01 is dated March 3, 2026. When does the ROP end?", "2026-03-20"),
@@ -47,30 +47,11 @@ def _iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {text!r}") from None
 
 
-class _IndexProblem(Exception):
-    """The index the user named does not exist."""
-
-
-def _prepare_index(index: Path | None) -> Path | None:
-    """An explicit --index must exist; the default index is built from the built-in knowledge when missing."""
-    from ingest import ensure_builtin_index
-    from ingest.index import index_exists
-
-    if index is not None:
-        if not index_exists(index):
-            raise _IndexProblem(f"no index at {index}: run `enroller ingest PATH --index {index}` first")
-        return index
-    from assistant.settings import get_settings
-
-    return ensure_builtin_index(get_settings().resolved_index_dir)
-
-
 def _build_assistant(index: Path | None) -> Any:
-    from assistant.engine import Assistant
-    from assistant.logs import configure_logging
+    from assistant.wiring import build_assistant
 
-    configure_logging()
-    return Assistant.from_settings(index_dir=_prepare_index(index))
+    with terminal_progress() as progress:
+        return build_assistant(index_dir=index, progress=progress)
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -81,11 +62,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return fail("question: required (or --batch FILE.jsonl)")
     if args.batch is not None and not args.batch.is_file():
         return fail(f"--batch: no such file: {args.batch}")
-    try:
-        assistant = _build_assistant(args.index)
-    except _IndexProblem as exc:
-        return fail(str(exc))
-    try:
+    with _build_assistant(args.index) as assistant:
         if args.batch is not None:
             return _ask_batch(assistant, args.batch, default_today=args.today, as_json=args.json)
         answer = assistant.ask(args.question, conversation_id=args.conversation, today=args.today)
@@ -94,8 +71,6 @@ def cmd_ask(args: argparse.Namespace) -> int:
         else:
             print(render_answer(answer))
         return EXIT_OK
-    finally:
-        assistant.close()
 
 
 def _batch_today(raw: Any, default: date | None) -> date | None:
@@ -156,10 +131,7 @@ def _short_args(arguments: dict[str, Any]) -> str:
 
 def cmd_chat(args: argparse.Namespace) -> int:
     """An interactive conversation: follow-ups keep their context; /new starts over, /quit leaves."""
-    try:
-        assistant = _build_assistant(args.index)
-    except _IndexProblem as exc:
-        return fail(str(exc))
+    assistant = _build_assistant(args.index)
     conversation: str | None = None
     print("Enroller Assist. Ask about ROP dates, delegation, help requests, the CRW, Service Center hours.")
     print("Type /new for a new conversation, /quit to leave. Don't paste consumer PII.")
@@ -187,14 +159,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """The README's main job: index the built-in knowledge (if needed) and answer a few real questions."""
-    try:
-        assistant = _build_assistant(args.index)
-    except _IndexProblem as exc:
-        return fail(str(exc))
-    try:
+    with _build_assistant(args.index) as assistant:
         for question, today in DEMO_QUESTIONS:
             answer = assistant.ask(question, today=date.fromisoformat(today))
             print(f"Q ({today}): {question}\n{render_answer(answer)}\n{'-' * 100}")
-    finally:
-        assistant.close()
     return EXIT_OK

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
@@ -67,3 +68,32 @@ def read_batch(path: Path) -> Iterator[BatchLine]:
                 yield BatchLine(number, item_id, "", {}, error=message)
                 continue
             yield BatchLine(number, item_id, question, item)
+
+
+@contextmanager
+def terminal_progress(*, quiet: bool = False) -> Iterator[Any]:
+    """A progress callback that draws bars on stderr while a person watches (False when stderr is not a
+    terminal or `quiet`): stdout keeps only the result, so scripts can read it."""
+    if quiet or not sys.stderr.isatty():
+        yield False
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("{task.description:<28}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(message: str, done: int, total: int) -> None:
+            phase = "embedding" if message.startswith("embedding") else "reading"
+            if phase not in tasks:
+                tasks[phase] = bar.add_task(phase, total=total)
+            bar.update(tasks[phase], completed=done, total=total, description=message[:28])
+
+        yield update

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bots.cli.common import EXIT_BAD_INPUT, EXIT_OK, fail, print_json, read_batch
+from bots.cli.common import EXIT_BAD_INPUT, EXIT_OK, fail, print_json, read_batch, terminal_progress
 
 
 def register(sub: Any) -> None:
@@ -44,10 +44,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     index = _index_dir(args.index)
     paths = list(args.paths) or [DOCS_DIR]
     try:
-        if args.quiet or not sys.stderr.isatty():
-            report = ingest_paths(paths, index, prune=args.prune, progress=False)
-        else:
-            report = _ingest_with_bar(paths, index, prune=args.prune)
+        with terminal_progress(quiet=args.quiet) as progress:
+            report = ingest_paths(paths, index, prune=args.prune, progress=progress)
     except IndexProblem as exc:
         return fail(str(exc))
     for path, reason in report.skipped:
@@ -57,32 +55,6 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     state = "updated" if report.changed else "already up to date"
     print(f"{index}: {state}; {report}")
     return EXIT_BAD_INPUT if report.failed else EXIT_OK
-
-
-def _ingest_with_bar(paths: list[Path], index: Path, *, prune: bool) -> Any:
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from ingest.index import ingest_paths
-
-    with Progress(
-        TextColumn("{task.description:<28}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        # stderr: stdout carries only the summary line, so scripts can read it while a person watches the bar.
-        console=Console(stderr=True),
-        transient=True,
-    ) as bar:
-        tasks: dict[str, Any] = {}
-
-        def update(message: str, done: int, total: int) -> None:
-            phase = "embedding" if message.startswith("embedding") else "reading"
-            if phase not in tasks:
-                tasks[phase] = bar.add_task(phase, total=total)
-            bar.update(tasks[phase], completed=done, total=total, description=message[:28])
-
-        return ingest_paths(paths, index, prune=prune, progress=update)
 
 
 def cmd_search(args: argparse.Namespace) -> int:
