@@ -63,8 +63,20 @@ class Settings(BaseSettings):
 
 @cache
 def get_settings() -> Settings:
-    """The process-wide settings, read from the environment on first use."""
-    return Settings()
+    """The process-wide settings, read from the environment on first use; a bad variable raises
+    `SettingsError` naming it."""
+    from pydantic import ValidationError
+
+    from assistant.errors import SettingsError
+    from tools.errors import describe_validation_error
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        detail = describe_validation_error(exc)
+        field = detail.split(":", 1)[0]
+        variable = field if field.isupper() else f"ENROLLER_{field.upper()}"
+        raise SettingsError(f"{variable}{detail[len(field) :]}") from exc
 
 
 def source_corpus_dir() -> Path | None:

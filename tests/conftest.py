@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from assistant.settings import get_settings, source_corpus_dir
+from tools.facts import use_knowledge_dir
 
 
 def _is_loopback(address: Any) -> bool:
@@ -58,6 +59,7 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
+    use_knowledge_dir(None)  # a test that installed operator overrides leaves the shipped knowledge behind
 
 
 @pytest.fixture(scope="session")

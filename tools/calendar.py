@@ -11,10 +11,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from functools import cache
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import holidays
-from pydantic import BaseModel
+from pydantic import BaseModel, BeforeValidator, model_validator
 
 from tools.facts import SourceRef, knowledge_file, load_facts
 
@@ -25,9 +26,26 @@ class _Hours(BaseModel):
 
 
 class _Published(BaseModel):
+    """One published calendar window: the deck's (with its page), or an operator's (with `published_by`)."""
+
     start: date
     end: date
-    source: SourceRef
+    source: SourceRef | None = None
+    published_by: str | None = None
+
+    @model_validator(mode="after")
+    def _says_where_from(self) -> _Published:
+        if self.source is None and not self.published_by:
+            raise ValueError(
+                "a published window needs a `source` page or a `published_by` note saying who published it"
+            )
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+def _as_list(value: Any) -> Any:
+    return [value] if isinstance(value, dict) else value
 
 
 class _Regular(BaseModel):
@@ -40,7 +58,8 @@ class _Regular(BaseModel):
 class _Holiday(BaseModel):
     date: dt.date
     name: str
-    source: SourceRef
+    # Operator-published dates cite no page (no toolkit states them); their window's `published_by` says who.
+    source: SourceRef | None = None
 
 
 class _Extended(BaseModel):
@@ -48,14 +67,15 @@ class _Extended(BaseModel):
     opens: time
     closes: time
     reason: str
-    source: SourceRef
+    source: SourceRef | None = None
 
 
 class ServiceCenterFacts(BaseModel):
     """Schema of knowledge/service_center.yaml."""
 
     timezone: str
-    published: _Published
+    # One window or a list: an operator adds the new season's window beside the deck's.
+    published: Annotated[list[_Published], BeforeValidator(_as_list)]
     regular: _Regular
     holidays: list[_Holiday]
     extended: list[_Extended]
@@ -88,6 +108,7 @@ class DaySchedule:
     extended_reason: str | None
     confirmed: bool
     sources: list[SourceRef] = field(default_factory=list)
+    published_by: str | None = None
 
 
 @cache
@@ -102,17 +123,28 @@ def _estimated_holidays(year: int) -> dict[date, str]:
     return out
 
 
+def published_window(day: date) -> _Published | None:
+    """The published calendar window that covers `day`, if any."""
+    return next((w for w in service_center_facts().published if w.start <= day <= w.end), None)
+
+
 def is_published(day: date) -> bool:
-    """Whether the deck's calendar covers `day`."""
-    window = service_center_facts().published
-    return window.start <= day <= window.end
+    """Whether a published calendar (the deck's, or one an operator added) covers `day`."""
+    return published_window(day) is not None
+
+
+def last_published_day() -> date:
+    """The last day any published calendar covers."""
+    return max(w.end for w in service_center_facts().published)
 
 
 def day_schedule(day: date) -> DaySchedule:
     """Hours of the Service Center on `day` (confirmed inside the published window, estimated outside)."""
     facts = service_center_facts()
     regular = facts.regular
-    confirmed = is_published(day)
+    window = published_window(day)
+    confirmed = window is not None
+    by = window.published_by if window is not None else None
     refs = [regular.source]
     for extended in facts.extended:
         if extended.date == day:
@@ -128,19 +160,21 @@ def day_schedule(day: date) -> DaySchedule:
                 True,
                 extended.reason,
                 True,
-                [*refs, extended.source],
+                [*refs, *([extended.source] if extended.source else [])],
+                by,
             )
     closure: str | None = None
     for holiday in facts.holidays:
         if holiday.date == day:
             closure = holiday.name
-            refs.append(holiday.source)
+            if holiday.source is not None:
+                refs.append(holiday.source)
     if closure is None and not confirmed:
         closure = _estimated_holidays(day.year).get(day)
     if closure is None and day.weekday() not in regular.weekdays:
         closure = "weekend"
     if closure is not None:
-        return DaySchedule(day, False, None, None, None, None, closure, False, None, confirmed, refs)
+        return DaySchedule(day, False, None, None, None, None, closure, False, None, confirmed, refs, by)
     return DaySchedule(
         day,
         True,
@@ -153,6 +187,7 @@ def day_schedule(day: date) -> DaySchedule:
         None,
         confirmed,
         refs,
+        by,
     )
 
 

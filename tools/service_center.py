@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from tools.calendar import day_schedule, service_center_facts, service_center_zone
+from tools.calendar import day_schedule, last_published_day, service_center_facts, service_center_zone
 from tools.facts import unique_sources
 from tools.models import ToolInput, ToolOutput
 
@@ -100,11 +100,13 @@ def service_center_hours(inp: ServiceCenterInput) -> ServiceCenterOutput:
 
     note = None
     if not sched.confirmed:
-        refs.append(facts.published.source)
+        refs.extend(w.source for w in facts.published if w.source is not None)
         note = (
-            f"The deck's Service Center calendar runs only through {facts.published.end.isoformat()}; this is an "
-            "estimate from the California holiday calendar, not a confirmed schedule."
+            f"The published Service Center calendar runs only through {last_published_day().isoformat()}; this is "
+            "an estimate from the California holiday calendar, not a confirmed schedule."
         )
+    elif sched.published_by:
+        note = f"Calendar published by {sched.published_by} (not from a toolkit page)."
 
     if sched.open and sched.opens and sched.closes:
         hours = f"{_clock(sched.opens)} to {_clock(sched.closes)} Pacific"
@@ -120,6 +122,8 @@ def service_center_hours(inp: ServiceCenterInput) -> ServiceCenterOutput:
         text = f"The Agent/CEC Service Center is closed on {when} ({why})."
     if not sched.confirmed:
         text = f"Not confirmed: {text[0].lower()}{text[1:]} {note}"
+    elif note:
+        text = f"{text} {note}"
 
     open_now = next_open = None
     if local is not None:

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from bots.cli import ask as cli_ask
+from bots.cli import check as cli_check
 from bots.cli import index as cli_index
 from bots.cli.common import EXIT_OK, EnrollerParser, UsageError, fail, print_json
 from tools.errors import EnrollerError
@@ -92,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_index.register(sub)  # ingest, search
     cli_ask.register(sub)  # ask, chat, demo
+    cli_check.register(sub)  # check
     return parser
 
 
