@@ -16,9 +16,9 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
-from assistant.models import Citation
+from assistant.models import Citation, unique_citations
 from tools.errors import FactsError
 from tools.facts import documents
 
@@ -301,7 +301,7 @@ def compose_answer(question: str, hits: Sequence[HitLike], *, max_sentences: int
             if len(sentences) < max_sentences and sentence not in sentences:
                 sentences.append(sentence)
         citations.extend(c for u in excerpt.units for c in u.citations)
-    return Composition(sentences=tuple(sentences), citations=tuple(_dedupe(citations)), score=chosen[0].score)
+    return Composition(sentences=tuple(sentences), citations=tuple(unique_citations(citations)), score=chosen[0].score)
 
 
 def _render(units: Sequence[_Unit]) -> list[str]:
@@ -337,14 +337,3 @@ def _join(parts: list[str]) -> str:
 def _as_sentence(text: str) -> str:
     text = text.strip()
     return text if text.endswith((".", "!", "?", ":")) else f"{text}."
-
-
-def _dedupe(citations: Any) -> list[Citation]:
-    seen: set[tuple[str, int]] = set()
-    out: list[Citation] = []
-    for c in citations:
-        key = (c.source, c.page)
-        if key not in seen:
-            seen.add(key)
-            out.append(c)
-    return out

@@ -10,17 +10,27 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from assistant.composer import Composition, compose_answer, tokenize
-from assistant.errors import EmptyQuestionError
-from assistant.models import Answer, Citation, Route, ToolCall
+from assistant.errors import EmptyQuestionError, InvalidRequestError
+from assistant.models import (
+    Answer,
+    AnswerPart,
+    AskRequest,
+    Citation,
+    PartKind,
+    Route,
+    ToolCall,
+    TraceStep,
+    unique_citations,
+)
 from assistant.pii import redact_pii
 from assistant.routing import Plan, PlannedCall, plan_turn
 from assistant.settings import Settings, get_settings
@@ -72,6 +82,7 @@ class TurnContext:
     history: list[Answer]
     pending: dict[str, Any] | None = None
     next_pending: dict[str, Any] | None = None
+    trace: list[TraceStep] = field(default_factory=list)
 
 
 SearchFn = Callable[[str, int], list[Any]]
@@ -116,20 +127,24 @@ class Assistant:
 
     def ask(
         self,
-        question: str,
+        request: AskRequest | str,
         conversation_id: str | None = None,
         today: date | None = None,
         now: datetime | None = None,
     ) -> Answer:
-        """Answer one question (PII redacted first), remembering it under `conversation_id`."""
-        if not question or not question.strip():
-            raise EmptyQuestionError("question is empty")
+        """Answer one question (PII redacted first), remembering it under its conversation id.
+
+        Takes an `AskRequest`, or the question as a string with the same fields as keywords; raises
+        `EmptyQuestionError` / `InvalidRequestError` (both `InvalidInputError`) for bad input."""
+        request = self._request(request, conversation_id, today, now)
         started = time.perf_counter()
-        redaction = redact_pii(question.strip())
+        redaction = redact_pii(request.question)
+        now = request.now
+        today = request.today
         if today is None:
             now = now or datetime.now(PACIFIC)
             today = now.astimezone(PACIFIC).date()
-        cid = conversation_id or self.store.new_conversation()
+        cid = request.conversation_id or self.store.new_conversation()
         ctx = TurnContext(
             question=redaction.text,
             pii_kinds=redaction.kinds,
@@ -139,11 +154,15 @@ class Assistant:
             history=self.store.history(cid),
             pending=self.store.pending(cid),
         )
+        if ctx.pii_kinds:
+            ctx.trace.append(
+                TraceStep(step="redact", detail=f"removed before anything else: {', '.join(ctx.pii_kinds)}")
+            )
         answer = self._answer_with_llm(ctx) if self.llm is not None else None
         if answer is None:
             answer = self._answer_deterministically(ctx)
         if ctx.pii_kinds and not any(self.texts.pii_warning in turn.answer for turn in ctx.history):
-            answer = answer.model_copy(update={"answer": f"{self.texts.pii_warning}\n\n{answer.answer}"})
+            answer = _with_notice(answer, self.texts.pii_warning)
         self.store.append(answer, today=today, pending=ctx.next_pending)
         log.info(
             "turn conversation=%s route=%s tools=%s citations=%d pii=%s ms=%.0f question=%r",
@@ -157,6 +176,19 @@ class Assistant:
         )
         return answer
 
+    @staticmethod
+    def _request(
+        request: AskRequest | str, conversation_id: str | None, today: date | None, now: datetime | None
+    ) -> AskRequest:
+        if isinstance(request, AskRequest):
+            return request
+        if not isinstance(request, str) or not request.strip():
+            raise EmptyQuestionError("question: must not be empty")
+        try:
+            return AskRequest(question=request, conversation_id=conversation_id, today=today, now=now)
+        except ValidationError as exc:
+            raise InvalidRequestError(exc) from exc
+
     def _answer_with_llm(self, ctx: TurnContext) -> Answer | None:
         from assistant.llm import LlmUnavailable
 
@@ -166,42 +198,49 @@ class Assistant:
             result = self.llm.respond(ctx.question, today=ctx.today, history=ctx.history)
         except LlmUnavailable as exc:
             log.warning("LLM unavailable (%s): answering deterministically", exc)
+            ctx.trace.append(TraceStep(step="llm", detail=f"unavailable ({exc}); answered deterministically"))
             return None
-        return Answer(
-            question=ctx.question,
-            answer=result.answer,
-            route=result.route,
-            tool_calls=result.tool_calls,
-            citations=result.citations,
-            conversation_id=ctx.conversation_id,
+        ctx.trace.append(
+            TraceStep(step="llm", detail=f"agent answered; tools {[c.name for c in result.tool_calls] or 'none'}")
         )
+        kind: PartKind = "excerpt" if result.citations else ("tool" if result.tool_calls else "fallback")
+        draft = _Draft()
+        draft.add(kind, result.answer, list(result.citations))
+        return self._reply(ctx, draft, result.route, list(result.tool_calls))
 
     def _answer_deterministically(self, ctx: TurnContext) -> Answer:
         plan = plan_turn(ctx.question, ctx.today, ctx.history, now=ctx.now, pending=ctx.pending)
         log.debug(
             "plan intent=%s calls=%s retrieve=%s matched=%s", plan.intent, plan.calls, plan.retrieve, plan.matched
         )
+        ctx.trace.append(TraceStep(step="route", detail=_route_detail(plan)))
         ctx.next_pending = plan.pending
+        draft = _Draft()
         if plan.followup:
-            return self._reply(ctx, plan.followup, "tool", [], [])
+            ctx.trace.append(TraceStep(step="followup", detail=f"missing {plan.pending or 'an argument'}"))
+            draft.add("followup", plan.followup)
+            return self._reply(ctx, draft, "tool", [])
         if plan.intent == "smalltalk" and not plan.calls:
-            return self._reply(ctx, self.texts.smalltalk, "fallback", [], [])
+            draft.add("fallback", self.texts.smalltalk)
+            return self._reply(ctx, draft, "fallback", [])
 
-        calls, outputs, errors = self._run_tools(plan.calls)
-        composition = self._retrieve(plan) if plan.retrieve else None
-        parts: list[str] = [out.summary for out in outputs]
-        parts.extend(errors)
-        citations: list[Citation] = [c for out in outputs for c in _tool_citations(out)]
+        calls, outputs, errors = self._run_tools(plan.calls, ctx)
+        composition = self._retrieve(plan, ctx) if plan.retrieve else None
+        for out in outputs:
+            draft.add("tool", out.summary, _tool_citations(out))
+        for error in errors:
+            draft.add("notice", error)
         if composition is not None and composition.sentences:
-            parts.append(("From the toolkit: " if parts else "") + composition.text)
-            citations.extend(composition.citations)
+            draft.add("excerpt", composition.text, list(composition.citations))
         if calls:
-            return self._reply(ctx, "\n\n".join(parts), "tool", calls, _dedupe(citations))
+            return self._reply(ctx, draft, "tool", calls)
         if composition is not None and composition.sentences:
-            return self._reply(ctx, "\n\n".join(parts), "retrieval", [], _dedupe(citations))
+            return self._reply(ctx, draft, "retrieval", [])
         return self._fallback(ctx, errors)
 
-    def _run_tools(self, planned: Sequence[PlannedCall]) -> tuple[list[ToolCall], list[ToolOutput], list[str]]:
+    def _run_tools(
+        self, planned: Sequence[PlannedCall], ctx: TurnContext | None = None
+    ) -> tuple[list[ToolCall], list[ToolOutput], list[str]]:
         calls: list[ToolCall] = []
         outputs: list[ToolOutput] = []
         errors: list[str] = []
@@ -212,64 +251,58 @@ class Assistant:
                 out = spec.run(inp)
             except EnrollerToolError as exc:
                 errors.append(f"I couldn't run {item.name}: {exc}")
+                if ctx is not None:
+                    ctx.trace.append(TraceStep(step="tool", detail=f"{item.name} refused its arguments: {exc}"))
                 continue
-            calls.append(
-                ToolCall(
-                    name=item.name,
-                    arguments=inp.model_dump(mode="json", exclude_none=True),
-                    result=out.model_dump(mode="json"),
-                )
-            )
+            arguments = inp.model_dump(mode="json", exclude_none=True)
+            if ctx is not None:
+                ctx.trace.append(TraceStep(step="tool", detail=f"{item.name}({_short(arguments)})"))
+            calls.append(ToolCall(name=item.name, arguments=arguments, result=out.model_dump(mode="json")))
             outputs.append(out)
         return calls, outputs, errors
 
-    def _retrieve(self, plan: Plan) -> Composition | None:
+    def _retrieve(self, plan: Plan, ctx: TurnContext) -> Composition | None:
         hits = self.search(plan.query, RETRIEVAL_K)
         if not hits:
+            ctx.trace.append(TraceStep(step="retrieve", detail="no passages found"))
             return None
-        # The question in the toolkits' words ("termed" -> "terminated termination") for sentence matching too.
-        query = normalize_query(plan.query)
-        composition = compose_answer(query, hits)
-        if not self._confident(query, hits, composition):
-            log.info("abstain: low retrieval confidence (score=%.2f)", composition.score)
+        ctx.trace.append(TraceStep(step="retrieve", detail=_hits_detail(hits)))
+        signals = abstain_signals(plan.query, hits)
+        reason = signals.abstain_reason(self.texts.abstain)
+        if reason is not None:
+            log.info("abstain: %s", reason)
+            ctx.trace.append(TraceStep(step="abstain", detail=reason))
             return None
-        return composition
-
-    def _confident(self, query: str, hits: Sequence[Any], composition: Composition) -> bool:
-        """A document answer needs a similar enough best passage and an answer that shares the question's words."""
-        policy = self.texts.abstain
-        dense = getattr(hits[0], "dense_score", None)
-        if dense is not None and dense < policy.min_dense:
-            return False
-        if not composition.sentences:
-            return False
-        return answer_overlap(query, composition) >= policy.min_overlap
+        ctx.trace.append(TraceStep(step="compose", detail=signals.describe()))
+        return signals.composition
 
     def _fallback(self, ctx: TurnContext, errors: Sequence[str]) -> Answer:
-        parts = [*errors, self.texts.fallback_intro, self.texts.fallback_help]
+        draft = _Draft()
+        for error in errors:
+            draft.add("notice", error)
+        draft.add("fallback", f"{self.texts.fallback_intro} {self.texts.fallback_help}")
         calls: list[ToolCall] = []
-        citations: list[Citation] = []
         hours, out = self._safe_run("service_center_hours", {"date": ctx.today.isoformat()})
         if hours is not None and out is not None:
-            parts.append(f"Or call the Agent/CEC Service Center: {out.summary}")
+            draft.add("tool", f"Or call the Agent/CEC Service Center: {out.summary}", _tool_citations(out))
             calls.append(hours)
-            citations.extend(_tool_citations(out))
-        return self._reply(ctx, " ".join(parts), "fallback", calls, _dedupe(citations))
+        return self._reply(ctx, draft, "fallback", calls)
 
     def _safe_run(self, name: str, arguments: dict[str, Any]) -> tuple[ToolCall | None, ToolOutput | None]:
         calls, outputs, _ = self._run_tools([PlannedCall(name=name, arguments=arguments)])
         return (calls[0], outputs[0]) if calls else (None, None)
 
-    def _reply(
-        self, ctx: TurnContext, text: str, route: Route, calls: list[ToolCall], citations: list[Citation]
-    ) -> Answer:
+    def _reply(self, ctx: TurnContext, draft: _Draft, route: Route, calls: list[ToolCall]) -> Answer:
+        parts, citations = draft.finish()
         return Answer(
             question=ctx.question,
-            answer=text,
+            answer=render_parts(parts),
             route=route,
             tool_calls=calls,
             citations=citations,
             conversation_id=ctx.conversation_id,
+            parts=parts,
+            trace=list(ctx.trace),
         )
 
     def close(self) -> None:
@@ -283,24 +316,111 @@ class Assistant:
         self.close()
 
 
+@dataclass(frozen=True)
+class AbstainSignals:
+    """What decides whether a document answer is given: the best passage's similarity to the question, and
+    the share of the question's terms that the composed answer contains."""
+
+    dense: float | None
+    overlap: float
+    composition: Composition
+
+    def abstain_reason(self, policy: AbstainPolicy) -> str | None:
+        """Why to abstain under `policy`, or None to answer."""
+        if self.dense is not None and self.dense < policy.min_dense:
+            return f"best passage similarity {self.dense:.2f} < min_dense {policy.min_dense:.2f}"
+        if not self.composition.sentences:
+            return "no sentence of the passages matches the question"
+        if self.overlap < policy.min_overlap:
+            return f"answer covers {self.overlap:.2f} of the question's terms < min_overlap {policy.min_overlap:.2f}"
+        return None
+
+    def describe(self) -> str:
+        """The signals as one line for the trace."""
+        dense = f"{self.dense:.2f}" if self.dense is not None else "n/a"
+        return f"similarity {dense}, term overlap {self.overlap:.2f}, composer score {self.composition.score:.2f}"
+
+
+def abstain_signals(question: str, hits: Sequence[Any]) -> AbstainSignals:
+    """Compose an answer from `hits` and measure it: the one signal the engine and the calibration share."""
+    # The question in the toolkits' words ("termed" -> "terminated termination") for sentence matching too.
+    query = normalize_query(question)
+    composition = compose_answer(query, hits)
+    dense = getattr(hits[0], "dense_score", None) if hits else None
+    return AbstainSignals(
+        dense=float(dense) if dense is not None else None,
+        overlap=answer_overlap(query, composition),
+        composition=composition,
+    )
+
+
 def answer_overlap(query: str, composition: Composition) -> float:
     """Share of the question's terms that the composed answer contains."""
     q = set(tokenize(query))
     return len(q & set(tokenize(composition.text))) / len(q) if q else 0.0
 
 
+class _Draft:
+    """Answer parts as they are added, each with its own citations; `finish` numbers the citations once."""
+
+    def __init__(self) -> None:
+        self._parts: list[tuple[PartKind, str, list[Citation]]] = []
+
+    def add(self, kind: PartKind, text: str, citations: Sequence[Citation] = ()) -> None:
+        """Append a part."""
+        self._parts.append((kind, text, list(citations)))
+
+    def finish(self) -> tuple[list[AnswerPart], list[Citation]]:
+        """The parts with citation indexes, and the de-duplicated citations (first seen first)."""
+        citations = unique_citations(c for _, _, cites in self._parts for c in cites)
+        index = {(c.source, c.page): n for n, c in enumerate(citations)}
+        parts = [
+            AnswerPart(kind=kind, text=text, citations=sorted({index[(c.source, c.page)] for c in cites}))
+            for kind, text, cites in self._parts
+        ]
+        return parts, citations
+
+
+def render_parts(parts: Sequence[AnswerPart]) -> str:
+    """The plain-text answer: parts in order, a blank line apart; toolkit text under a tool answer is
+    introduced as such."""
+    out: list[str] = []
+    for n, part in enumerate(parts):
+        text = part.text
+        if part.kind == "excerpt" and any(p.kind == "tool" for p in parts[:n]):
+            text = f"From the toolkit: {text}"
+        out.append(text)
+    return "\n\n".join(out)
+
+
+def _with_notice(answer: Answer, notice: str) -> Answer:
+    """`answer` with a notice part first (citation indexes are unchanged)."""
+    parts = [AnswerPart(kind="notice", text=notice), *answer.parts]
+    return answer.model_copy(update={"parts": parts, "answer": render_parts(parts)})
+
+
+def _route_detail(plan: Plan) -> str:
+    matched = ", ".join(repr(m) for m in plan.matched[:6]) or "no rule"
+    return f"intent {plan.intent} (matched {matched})"
+
+
+def _hits_detail(hits: Sequence[Any]) -> str:
+    best = []
+    for hit in hits[:3]:
+        dense = getattr(hit, "dense_score", None)
+        extra = f", similarity {dense:.2f}" if isinstance(dense, float) else ""
+        score = getattr(hit, "score", 0.0)
+        best.append(f"{getattr(hit, 'source', '?')} p.{getattr(hit, 'page', '?')} (score {score:.3f}{extra})")
+    return "top passages: " + "; ".join(best)
+
+
+def _short(arguments: dict[str, Any]) -> str:
+    parts = []
+    for key, value in arguments.items():
+        text = str(value)
+        parts.append(f"{key}={text if len(text) <= 40 else text[:37] + '...'}")
+    return ", ".join(parts)
+
+
 def _tool_citations(out: ToolOutput) -> list[Citation]:
     return [Citation(source=s.document, title=s.title, page=s.page, snippet=out.summary) for s in out.sources]
-
-
-def _dedupe(citations: Sequence[Citation | None]) -> list[Citation]:
-    seen: set[tuple[str, int]] = set()
-    out: list[Citation] = []
-    for c in citations:
-        if c is None:
-            continue
-        key = (c.source, c.page)
-        if key not in seen:
-            seen.add(key)
-            out.append(c)
-    return out

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tools.errors import EnrollerError, InvalidInputError
+from pydantic import ValidationError
+
+from tools.errors import EnrollerError, InvalidInputError, describe_validation_error
 
 
 class AssistantError(EnrollerError):
@@ -13,6 +15,15 @@ class EmptyQuestionError(AssistantError, InvalidInputError):
     """The question is empty or only whitespace."""
 
     field = "question"
+
+
+class InvalidRequestError(AssistantError, InvalidInputError):
+    """An `AskRequest` field is invalid; the message names the field, e.g. "today: ..."."""
+
+    def __init__(self, exc: ValidationError) -> None:
+        first = exc.errors()[0]
+        self.field = ".".join(str(p) for p in first.get("loc", ())) or None
+        super().__init__(describe_validation_error(exc).replace("Value error, ", ""))
 
 
 class SettingsError(AssistantError):

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.lc_tools import CallLog, build_tools
-from assistant.models import Answer, Citation, Route, ToolCall
+from assistant.models import Answer, Citation, Route, ToolCall, unique_citations
 from assistant.settings import Settings
 
 PROMPTS = Path(__file__).resolve().parent / "prompts"
@@ -130,19 +130,9 @@ class LlmResponder:
             Citation(source=h.source, title=h.title, page=h.page, snippet=" ".join(h.text.split())[:300]) for h in cited
         )
         route: Route = "tool" if log.tool_calls else "retrieval" if cited else "fallback"
-        return LlmResult(answer=text, route=route, tool_calls=log.tool_calls, citations=_dedupe(citations))
+        return LlmResult(answer=text, route=route, tool_calls=log.tool_calls, citations=unique_citations(citations))
 
 
 def _text_of(content: Any) -> str:
     parts = [p.get("text", "") if isinstance(p, dict) else str(p) for p in content or []]
     return "".join(parts)
-
-
-def _dedupe(citations: list[Citation]) -> list[Citation]:
-    seen: set[tuple[str, int]] = set()
-    out = []
-    for c in citations:
-        if (c.source, c.page) not in seen:
-            seen.add((c.source, c.page))
-            out.append(c)
-    return out

@@ -8,8 +8,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from assistant.models import Answer
-from bots.cli.common import EXIT_BAD_INPUT, EXIT_OK, fail, print_json, read_batch, terminal_progress
+from assistant.models import Answer, AskRequest
+from bots.cli.common import EXIT_BAD_INPUT, EXIT_OK, BatchLine, fail, print_json, read_batch, terminal_progress
 
 DEMO_QUESTIONS = (
     ("My client's NOD01 is dated March 3, 2026. When does the ROP end?", "2026-03-20"),
@@ -28,6 +28,7 @@ def register(sub: Any) -> None:
     p.add_argument("--today", type=_iso_date, help="answer as if today were YYYY-MM-DD")
     p.add_argument("--conversation", metavar="ID", help="continue a conversation (see the JSON output)")
     p.add_argument("--json", action="store_true", help="print the answer as one JSON object")
+    p.add_argument("--explain", action="store_true", help="also print the steps taken (intent, tools, scores)")
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("chat", help="an interactive conversation in the terminal")
@@ -64,33 +65,41 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return fail(f"--batch: no such file: {args.batch}")
     with _build_assistant(args.index) as assistant:
         if args.batch is not None:
-            return _ask_batch(assistant, args.batch, default_today=args.today, as_json=args.json)
+            return _ask_batch(assistant, args.batch, default_today=args.today, as_json=args.json, explain=args.explain)
         answer = assistant.ask(args.question, conversation_id=args.conversation, today=args.today)
         if args.json:
             print_json(answer.model_dump(mode="json"))
         else:
-            print(render_answer(answer))
+            print(render_answer(answer, explain=args.explain))
         return EXIT_OK
 
 
-def _batch_today(raw: Any, default: date | None) -> date | None:
-    """A batch line's own `today`, else the --today default."""
-    if raw is None or raw == "":
-        return default
+def _batch_request(line: BatchLine, default_today: date | None) -> AskRequest:
+    """A batch line as an `AskRequest` (its own `today`, else the --today default); raises
+    InvalidRequestError naming the field."""
+    from pydantic import ValidationError
+
+    from assistant.errors import InvalidRequestError
+
+    fields: dict[str, Any] = {"question": line.question, "today": line.fields.get("today") or default_today}
+    if line.fields.get("conversation_id"):
+        fields["conversation_id"] = line.fields["conversation_id"]
     try:
-        return date.fromisoformat(raw) if isinstance(raw, str) else date.fromisoformat("invalid")
-    except ValueError:
-        raise ValueError(f"today: not a date in YYYY-MM-DD form: {raw!r}") from None
+        return AskRequest.model_validate(fields)
+    except ValidationError as exc:
+        raise InvalidRequestError(exc) from exc
 
 
-def _ask_batch(assistant: Any, path: Path, *, default_today: date | None, as_json: bool) -> int:
+def _ask_batch(assistant: Any, path: Path, *, default_today: date | None, as_json: bool, explain: bool) -> int:
+    from tools.errors import InvalidInputError
+
     status = EXIT_OK
     for line in read_batch(path):
         error = line.error
         if error is None:
             try:
-                answer = assistant.ask(line.question, today=_batch_today(line.fields.get("today"), default_today))
-            except ValueError as exc:
+                answer = assistant.ask(_batch_request(line, default_today))
+            except InvalidInputError as exc:
                 error = str(exc)
         if error is not None:
             status = EXIT_BAD_INPUT
@@ -103,13 +112,13 @@ def _ask_batch(assistant: Any, path: Path, *, default_today: date | None, as_jso
         if as_json:
             print_json({"id": line.item_id, **answer.model_dump(mode="json")})
         else:
-            print(f"[{line.item_id}] {answer.question}\n{render_answer(answer)}\n")
+            print(f"[{line.item_id}] {answer.question}\n{render_answer(answer, explain=explain)}\n")
         sys.stdout.flush()
     return status
 
 
-def render_answer(answer: Answer) -> str:
-    """The answer as plain text: the answer, then where it comes from."""
+def render_answer(answer: Answer, *, explain: bool = False) -> str:
+    """The answer as plain text: the answer, then where it comes from (and, with `explain`, the steps)."""
     lines = [answer.answer]
     if answer.tool_calls:
         lines.append("")
@@ -118,6 +127,10 @@ def render_answer(answer: Answer) -> str:
         lines.append("")
         lines.append("Sources:")
         lines.extend(f"  - {c.title}, p. {c.page} ({c.source})" for c in answer.citations)
+    if explain and answer.trace:
+        lines.append("")
+        lines.append("How I got there:")
+        lines.extend(f"  {step.step}: {step.detail}" for step in answer.trace)
     return "\n".join(lines)
 
 

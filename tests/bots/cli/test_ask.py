@@ -9,7 +9,7 @@ import pytest
 
 from bots.cli import main
 
-ANSWER_KEYS = {"question", "answer", "route", "tool_calls", "citations", "conversation_id"}
+ANSWER_KEYS = {"question", "answer", "route", "tool_calls", "citations", "conversation_id", "parts", "trace"}
 
 
 @pytest.mark.slow
@@ -24,6 +24,25 @@ def test_ask_json_has_exactly_the_contract_fields(corpus_index: Path, capsys: py
     assert set(data["tool_calls"][0]) == {"name", "arguments", "result"}
     assert data["tool_calls"][0]["result"]["rop_due_date"] == "2026-06-06"
     assert all(set(c) == {"source", "title", "page", "snippet"} for c in data["citations"])
+    kinds = [p["kind"] for p in data["parts"]]
+    assert kinds[0] == "tool"
+    assert set(kinds) <= {"notice", "tool", "excerpt", "followup", "fallback"}
+    assert all(0 <= i < len(data["citations"]) for p in data["parts"] for i in p["citations"])
+    assert data["parts"][0]["citations"], "the tool part cites the ROP guide"
+    assert data["answer"].startswith(data["parts"][0]["text"])
+    steps = [t["step"] for t in data["trace"]]
+    assert steps[0] == "route"
+    assert "tool" in steps
+    assert "rop" in data["trace"][0]["detail"]
+
+
+@pytest.mark.slow
+def test_explain_prints_the_steps(corpus_index: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`ask --explain` adds the steps: the intent and its rule, retrieval scores, or why it abstained."""
+    assert main(["ask", "how do i file my CA 540 this year", "--index", str(corpus_index), "--explain"]) == 0
+    out = capsys.readouterr().out
+    assert "How I got there:" in out
+    assert "route: intent " in out
 
 
 @pytest.mark.slow
