@@ -55,15 +55,21 @@ class EscalationOutput(ToolOutput):
     """Result of escalation_timeline."""
 
     escalation_date: date
-    earliest: date = Field(description="7 business days after the escalation.")
-    latest: date = Field(description="10 business days after the escalation.")
+    earliest: date = Field(description="The start of the usual resolution window, in business days.")
+    latest: date = Field(description="The end of the usual resolution window, in business days.")
     business_days: tuple[int, int]
     exceptions: list[str] = Field(description="Escalations that usually take longer.")
     confirmed: bool = Field(description="False when the window runs past the deck's published holiday calendar.")
 
 
+def escalation_description_facts() -> dict[str, int]:
+    """The numbers escalation_timeline's description states, from escalations.yaml."""
+    span = escalation_facts().resolution_business_days
+    return {"earliest": span.earliest, "latest": span.latest}
+
+
 def escalation_timeline(inp: EscalationInput) -> EscalationOutput:
-    """When a Service Center escalation should be resolved: 7 to 10 business days.
+    """When a Service Center escalation should be resolved: {earliest} to {latest} business days.
 
     Use it when an enroller says a case was escalated on a date and asks when to expect a resolution.
     `escalation_date` is the day of the escalation; weekends and Service Center holidays are skipped.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,11 +11,11 @@ from pydantic import ValidationError
 
 from tools.delegation import DelegationInput, DelegationOutput, delegation_result_explainer
 from tools.errors import ToolInputError, UnknownToolError, describe_validation_error
-from tools.escalation import EscalationInput, EscalationOutput, escalation_timeline
+from tools.escalation import EscalationInput, EscalationOutput, escalation_description_facts, escalation_timeline
 from tools.help_request import HelpRequestInput, HelpRequestOutput, help_request_router
 from tools.models import ToolInput, ToolOutput
 from tools.resolution import ResolutionInput, ResolutionOutput, resolution_reason_picker
-from tools.rop import RopInput, RopOutput, rop_calculator
+from tools.rop import RopInput, RopOutput, rop_calculator, rop_description_facts
 from tools.service_center import ServiceCenterInput, ServiceCenterOutput, service_center_hours
 
 
@@ -27,11 +27,15 @@ class ToolSpec:
     func: Callable[[Any], ToolOutput]
     input_model: type[ToolInput]
     output_model: type[ToolOutput]
+    #: The numbers the docstring's {placeholders} stand for, read from the knowledge files on every call, so
+    #: an operator's YAML edit never leaves the LLM or `enroller tools` reading a stale number.
+    facts: Callable[[], Mapping[str, Any]] | None = None
 
     @property
     def description(self) -> str:
-        """The tool's docstring: what an LLM and `enroller tools` show."""
-        return inspect.cleandoc(self.func.__doc__ or self.name)
+        """The tool's docstring with its facts filled in: what an LLM and `enroller tools` show."""
+        text = inspect.cleandoc(self.func.__doc__ or self.name)
+        return text.format(**self.facts()) if self.facts is not None else text
 
     @property
     def headline(self) -> str:
@@ -59,9 +63,11 @@ class ToolSpec:
 TOOLS: dict[str, ToolSpec] = {
     spec.name: spec
     for spec in (
-        ToolSpec("rop_calculator", rop_calculator, RopInput, RopOutput),
+        ToolSpec("rop_calculator", rop_calculator, RopInput, RopOutput, rop_description_facts),
         ToolSpec("service_center_hours", service_center_hours, ServiceCenterInput, ServiceCenterOutput),
-        ToolSpec("escalation_timeline", escalation_timeline, EscalationInput, EscalationOutput),
+        ToolSpec(
+            "escalation_timeline", escalation_timeline, EscalationInput, EscalationOutput, escalation_description_facts
+        ),
         ToolSpec("delegation_result_explainer", delegation_result_explainer, DelegationInput, DelegationOutput),
         ToolSpec("help_request_router", help_request_router, HelpRequestInput, HelpRequestOutput),
         ToolSpec("resolution_reason_picker", resolution_reason_picker, ResolutionInput, ResolutionOutput),

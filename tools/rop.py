@@ -132,13 +132,15 @@ class RopOutput(ToolOutput):
     impact: Impact | None = Field(default=None, description="financial_help (APTC/CSR) or coverage (terminated).")
     impact_explanation: str | None = None
     reinstatement_deadline: date | None = Field(
-        default=None, description="Last day to restore eligibility with no gap (termination + 30 days)."
+        default=None,
+        description="Last day to restore eligibility with no gap (termination + the reinstatement window).",
     )
     after_reinstatement_deadline: str | None = None
     phase: Phase | None = Field(
         default=None,
         description="Only with today: before_warning (before the NOD03), warning_sent (NOD03 out, ROP running), "
-        "past_due (ROP ended), reinstatement_window (within 30 days of termination), reinstatement_closed.",
+        "past_due (ROP ended), reinstatement_window (inside the reinstatement window after termination), "
+        "reinstatement_closed.",
     )
     days_left: int | None = Field(default=None, description="Days until the deadline that matters in this phase.")
     actions: list[str] = Field(default_factory=list, description="What the enroller should do now.")
@@ -181,8 +183,8 @@ _PHASE_TEXT = {
     "before_warning": "the NOD03 has not gone out yet and {days} days are left in the ROP",
     "warning_sent": "the NOD03 warning has gone out and {days} days are left in the ROP",
     "past_due": "the ROP has ended and the consumer is due for auto-discontinuance if still inconsistent",
-    "reinstatement_window": "{days} days are left in the 30-day reinstatement window",
-    "reinstatement_closed": "the 30-day reinstatement window has closed, so a new Qualifying Life Event and a "
+    "reinstatement_window": "{days} days are left in the {window}-day reinstatement window",
+    "reinstatement_closed": "the {window}-day reinstatement window has closed, so a new Qualifying Life Event and a "
     "future effective date are needed",
 }
 
@@ -191,15 +193,27 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+def rop_description_facts() -> dict[str, object]:
+    """The numbers and kinds rop_calculator's description states, from rop.yaml."""
+    facts = rop_facts()
+    t = facts.timeline
+    return {
+        "nod03_after_days": t.nod03_after_days,
+        "rop_days": t.rop_days,
+        "reinstatement_days": t.reinstatement_days,
+        "inconsistencies": ", ".join(facts.inconsistencies),
+    }
+
+
 def rop_calculator(inp: RopInput) -> RopOutput:
     """Reasonable Opportunity Period dates for a consumer with a data inconsistency.
 
     Use it when an enroller gives an NOD01 (Eligibility Notice) date and asks when the NOD03 warning goes
-    out, when the ROP ends, what an unresolved inconsistency does, how long they have after an ROP
-    termination, or what to do now. `notice_date` is the date on the NOD01; `received_date` only if the
-    notice arrived late; `inconsistency` the kind (income, mec, ai_an, ssn, citizenship, lawful_presence,
-    incarceration, deceased); `termination_date` if coverage was already terminated; `today` to get the
-    phase and days left.
+    out (day {nod03_after_days}), when the ROP ends ({rop_days} calendar days after the NOD01 date), what an
+    unresolved inconsistency does, how long they have after an ROP termination ({reinstatement_days}
+    calendar days to restore with no gap), or what to do now. `notice_date` is the date on the NOD01;
+    `received_date` only if the notice arrived late; `inconsistency` the kind ({inconsistencies});
+    `termination_date` if coverage was already terminated; `today` to get the phase and days left.
     """
     facts = rop_facts()
     t = facts.timeline
@@ -244,7 +258,7 @@ def rop_calculator(inp: RopInput) -> RopOutput:
         sentences.append(f"{facts.inconsistencies[inp.inconsistency].label} inconsistency: {_lower_first(impact_text)}")
     # At most three sentences (dates, impact, termination + where today falls): answers quote it whole.
     status = (
-        f"as of {inp.today.isoformat()}, {_PHASE_TEXT[phase].format(days=days_left)}"
+        f"as of {inp.today.isoformat()}, {_PHASE_TEXT[phase].format(days=days_left, window=t.reinstatement_days)}"
         if phase is not None and inp.today is not None
         else None
     )

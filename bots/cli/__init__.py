@@ -109,6 +109,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except EnrollerError as exc:
         # The one place CLI errors are mapped: a bad knowledge file, a missing index, bad input → one line, exit 2.
         return fail(str(exc))
+    except BrokenPipeError:
+        # `enroller ... | head`: the reader left; say nothing more (and keep Python from complaining at exit).
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -134,3 +134,17 @@ def test_misrouted_example_in_an_override_is_reported(tmp_path: Path) -> None:
     fields = {p.field for p in report.problems}
     assert "service_center.examples" in fields
     assert not report.ok
+
+
+def test_tool_descriptions_follow_the_yaml(tmp_path: Path) -> None:
+    """The descriptions an LLM reads take their numbers from the facts: an edit shows up at once."""
+    from tools.registry import get_tool
+
+    assert "7 to 10 business days" in get_tool("escalation_timeline").description
+    assert "95 calendar days" in get_tool("rop_calculator").description
+    data = shipped("escalations.yaml")
+    data["resolution_business_days"] = {**data["resolution_business_days"], "earliest": 5, "latest": 8}
+    load_knowledge(write_override(tmp_path / "ops", "escalations.yaml", data).parent)
+    assert "5 to 8 business days" in get_tool("escalation_timeline").description
+    out = run_tool("escalation_timeline", {"escalation_date": "2026-01-05"})
+    assert "5-8 business days" in out.summary
