@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -97,7 +98,10 @@ class ConversationStore:
             raise StoreError(f"{self._name}: made by a newer Enroller Assist ({exc}); upgrade this one") from exc
         except (sa.exc.SQLAlchemyError, sqlite3.DatabaseError) as exc:
             self._engine.dispose()
-            raise StoreError(f"{self._name}: not a usable conversation database ({exc}); move it aside") from exc
+            detail = " ".join(str(getattr(exc, "orig", None) or exc).split())
+            if self.path is not None:
+                raise StoreError(f"{self._name}: not a usable conversation database ({detail}); move it aside") from exc
+            raise StoreError(f"{self._name}: cannot use the database ({detail}); check the URL and the server") from exc
 
     def __enter__(self) -> ConversationStore:
         return self
@@ -294,7 +298,7 @@ def create_engine(url: str | sa.URL) -> sa.Engine:
             cursor.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_S * 1000}")
             cursor.execute("PRAGMA foreign_keys=ON")
             if not in_memory:
-                cursor.execute("PRAGMA journal_mode=WAL")
+                _enable_wal(cursor)
         finally:
             cursor.close()
 
@@ -303,6 +307,19 @@ def create_engine(url: str | sa.URL) -> sa.Engine:
         conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN"))
 
     return engine
+
+
+def _enable_wal(cursor: sqlite3.Cursor) -> None:
+    """Switch the file to WAL (once per file: the mode sticks). The switch needs the file to itself and SQLite
+    reports "database is locked" at once, without the busy timeout, while another connection uses it: retry."""
+    deadline = time.monotonic() + _BUSY_TIMEOUT_S
+    while cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _redact(text: str | None) -> str | None:

@@ -7,7 +7,10 @@ from __future__ import annotations
 import json
 import socket
 import sqlite3
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -177,6 +180,16 @@ def test_sqlite_urls_and_plain_path_strings_are_accepted(tmp_path: Path) -> None
             assert store.history(cid) == [_answer(cid, 1)]
 
 
+def test_in_memory_sqlite_works(tmp_path: Path) -> None:
+    """sqlite:// (in memory) is one shared database for the store's lifetime, nothing written to disk."""
+    with ConversationStore("sqlite://") as store:
+        assert store.path is None
+        cid = store.new_conversation()
+        store.append(_answer(cid, 1), today=TODAY)
+        assert store.history(cid) == [_answer(cid, 1)]
+        assert store.record_event("Ev1") is True
+
+
 def test_sqlite_file_is_in_wal_mode(tmp_path: Path) -> None:
     """SQLite files use WAL (readers do not wait for writers)."""
     path = tmp_path / "c.sqlite3"
@@ -200,7 +213,7 @@ def test_unreachable_postgresql_is_a_clear_error_without_the_password() -> None:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     url = f"postgresql+psycopg://enroller:s3cret@127.0.0.1:{port}/enroller?connect_timeout=5"
-    with pytest.raises(StoreError, match=rf"127\.0\.0\.1:{port}/enroller") as info:
+    with pytest.raises(StoreError, match=rf"127\.0\.0\.1:{port}/enroller.*check the URL") as info:
         ConversationStore(url)
     assert "s3cret" not in str(info.value)
 
@@ -325,6 +338,36 @@ def test_processes_starting_at_once_migrate_once(database: str | Path) -> None:
             return sorted(conn.execute(sa.select(migrations.schema_version.c.version)).scalars())
 
     assert _with_engine(database, versions) == [m.version for m in migrations.MIGRATIONS]
+
+
+_OPEN_AT = """
+import sys, time
+from assistant.store import ConversationStore
+start = float(sys.argv[2])
+time.sleep(max(0.0, start - time.time()))
+with ConversationStore(sys.argv[1]) as store:
+    print(store.record_event("Ev-from-processes"))
+"""
+
+
+def test_separate_processes_starting_at_once(database: str | Path) -> None:
+    """Real processes opening one new database at the same moment: all open it, one of them records the event."""
+    if isinstance(database, Path):
+        database.parent.mkdir(parents=True)
+    start = time.time() + 3  # time enough for every interpreter to import the store first
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _OPEN_AT, str(database), str(start)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=Path(__file__).resolve().parents[2],
+        )
+        for _ in range(3)
+    ]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], [err for _, err in outputs]
+    assert sorted(out.strip() for out, _ in outputs) == ["False", "False", "True"]
 
 
 # --- feedback, Slack events, help requests, webinar runs ---------------------------------------------------------
