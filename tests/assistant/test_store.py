@@ -10,7 +10,6 @@ import sqlite3
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -340,11 +339,11 @@ def test_processes_starting_at_once_migrate_once(database: str | Path) -> None:
     assert _with_engine(database, versions) == [m.version for m in migrations.MIGRATIONS]
 
 
-_OPEN_AT = """
-import sys, time
+_OPEN_ON_GO = """
+import sys
 from assistant.store import ConversationStore
-start = float(sys.argv[2])
-time.sleep(max(0.0, start - time.time()))
+print("ready", flush=True)
+sys.stdin.readline()
 with ConversationStore(sys.argv[1]) as store:
     print(store.record_event("Ev-from-processes"))
 """
@@ -354,18 +353,31 @@ def test_separate_processes_starting_at_once(database: str | Path) -> None:
     """Real processes opening one new database at the same moment: all open it, one of them records the event."""
     if isinstance(database, Path):
         database.parent.mkdir(parents=True)
-    start = time.time() + 3  # time enough for every interpreter to import the store first
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", _OPEN_AT, str(database), str(start)],
+            [sys.executable, "-c", _OPEN_ON_GO, str(database)],
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-            cwd=Path(__file__).resolve().parents[2],
+            cwd=Path(__file__).resolve().parents[2],  # this checkout's packages
         )
         for _ in range(3)
     ]
-    outputs = [p.communicate(timeout=120) for p in procs]
+    try:
+        for p in procs:  # every interpreter has imported the store: the opens below start together
+            assert p.stdout is not None
+            assert p.stdout.readline() == "ready\n", p.communicate(timeout=60)[1]
+        for p in procs:
+            assert p.stdin is not None
+            p.stdin.write("go\n")
+            p.stdin.flush()
+        outputs = [p.communicate(timeout=60) for p in procs]
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
     assert [p.returncode for p in procs] == [0, 0, 0], [err for _, err in outputs]
     assert sorted(out.strip() for out, _ in outputs) == ["False", "False", "True"]
 
