@@ -7,9 +7,16 @@ export HF_HUB_DISABLE_PROGRESS_BARS := 1
 export TOKENIZERS_PARALLELISM := false
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install run test lint bench eval clean
+.PHONY: install system-deps run test lint bench eval clean
 
-install: $(VENV)/.installed
+install: system-deps $(VENV)/.installed
+
+# Debian's PostgreSQL, for the store tests' throwaway server (they fail in CI without it; CI runs as root).
+system-deps:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
+	fi
 
 # torch goes first and pinned: the CPU wheel is on disk, an unpinned resolve pulls CUDA builds.
 $(VENV)/.installed: pyproject.toml

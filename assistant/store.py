@@ -1,116 +1,336 @@
-"""Conversation memory in SQLite: each turn's (already redacted) Answer, so follow-ups can refer back.
+"""Conversation memory on SQLAlchemy 2 (SQLite or PostgreSQL): each turn's (already redacted) Answer, so follow-ups
+can refer back, and the tables later features write to (feedback, Slack event ids, help requests, webinar runs).
 
-One connection guarded by a lock: the CLI uses it from one thread, Slack and HTTP handlers from many.
-The store never sees raw questions; `Assistant.ask` redacts PII before it calls `append`.
+An Engine with a connection pool serves every thread: the CLI uses the store from one thread, Slack and HTTP handlers
+from many. SQLite files run in WAL mode with a busy timeout, so threads and processes can write alongside each other.
+The schema is created and migrated on open (`assistant.migrations`).
+
+The store never sees raw questions: `Assistant.ask` redacts PII before it calls `append`, and `append` redacts the
+question once more in case another caller forgets. Every free-text field the other methods are given (feedback
+comments, help-request descriptions, webinar data) goes through `assistant.pii.redact_pii` before it is written.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-import threading
+import time
 import uuid
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.pool import StaticPool
+
+from assistant.migrations import (
+    SCHEMA_VERSION,
+    NewerSchemaError,
+    conversations,
+    feedback,
+    help_requests,
+    migrate,
+    now,
+    slack_events,
+    turns,
+    webinar_runs,
+)
 from assistant.models import Answer
+from assistant.pii import redact_pii
 
-SCHEMA_VERSION = 1
+__all__ = ["SCHEMA_VERSION", "ConversationStore", "Feedback", "HelpRequest", "StoreError", "create_engine"]
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS conversations (
-    id TEXT PRIMARY KEY,
-    created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS turns (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    conversation_id TEXT NOT NULL REFERENCES conversations(id),
-    created_at TEXT NOT NULL,
-    today TEXT NOT NULL,
-    question TEXT NOT NULL,
-    route TEXT NOT NULL,
-    answer_json TEXT NOT NULL,
-    pending_json TEXT
-);
-CREATE INDEX IF NOT EXISTS turns_by_conversation ON turns(conversation_id, id);
-"""
+_BUSY_TIMEOUT_S = 10
 
 
 class StoreError(RuntimeError):
     """The conversation database cannot be opened or is not ours."""
 
 
-class ConversationStore:
-    """Recent turns per conversation id, in a SQLite file."""
+@dataclass(frozen=True)
+class Feedback:
+    """A thumbs up (+1) or down (-1) on an answer, as stored (comment redacted)."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self._lock = threading.Lock()
+    id: int
+    conversation_id: str
+    turn_id: int | None
+    answer: str | None
+    rating: int
+    comment: str | None
+    created_at: str
+
+
+@dataclass(frozen=True)
+class HelpRequest:
+    """A request for help from a person, as stored (free text redacted)."""
+
+    reference: str
+    created_at: str
+    topic: str
+    category: str
+    description: str
+    case_number: str | None
+
+
+class ConversationStore:
+    """Recent turns per conversation id, and the other records, in SQLite or PostgreSQL.
+
+    `url_or_path` is a SQLAlchemy URL (`sqlite:///…`, `postgresql+psycopg://…`) or a file path (a SQLite file;
+    missing parent folders are created).
+    """
+
+    def __init__(self, url_or_path: str | Path) -> None:
+        self.url, self.path = _resolve(url_or_path)
+        self._name = str(self.path) if self.path is not None else self.url.render_as_string(hide_password=True)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=10)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            version = self._db.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise StoreError(f"{self.path}: made by a newer Enroller Assist (schema {version})")
-            with self._db:
-                self._db.executescript(_SCHEMA)
-                self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: not a usable conversation database ({exc}); move it aside") from exc
+            if self.path is not None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._engine = create_engine(self.url)
+        except (OSError, sa.exc.ArgumentError, ImportError) as exc:
+            raise StoreError(f"{self._name}: cannot open the conversation database ({exc})") from exc
+        try:
+            migrate(self._engine)
+        except NewerSchemaError as exc:
+            self._engine.dispose()
+            raise StoreError(f"{self._name}: made by a newer Enroller Assist ({exc}); upgrade this one") from exc
+        except (sa.exc.SQLAlchemyError, sqlite3.DatabaseError) as exc:
+            self._engine.dispose()
+            detail = " ".join(str(getattr(exc, "orig", None) or exc).split())
+            if self.path is not None:
+                raise StoreError(f"{self._name}: not a usable conversation database ({detail}); move it aside") from exc
+            raise StoreError(f"{self._name}: cannot use the database ({detail}); check the URL and the server") from exc
+
+    def __enter__(self) -> ConversationStore:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
 
     def new_conversation(self) -> str:
         """A fresh conversation id."""
         cid = uuid.uuid4().hex
-        with self._lock, self._db:
-            self._db.execute("INSERT INTO conversations VALUES (?, ?)", (cid, _now()))
+        with self._engine.begin() as conn:
+            conn.execute(conversations.insert().values(id=cid, created_at=now()))
         return cid
 
     def append(self, answer: Answer, *, today: date, pending: dict[str, Any] | None = None) -> None:
         """Store one turn (creating the conversation if the caller chose its own id)."""
-        with self._lock, self._db:
-            self._db.execute("INSERT OR IGNORE INTO conversations VALUES (?, ?)", (answer.conversation_id, _now()))
-            self._db.execute(
-                "INSERT INTO turns (conversation_id, created_at, today, question, route, answer_json, pending_json)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    answer.conversation_id,
-                    _now(),
-                    today.isoformat(),
-                    answer.question,
-                    answer.route,
-                    answer.model_dump_json(),
-                    json.dumps(pending) if pending is not None else None,
-                ),
+        question = redact_pii(answer.question).text
+        if question != answer.question:
+            answer = answer.model_copy(update={"question": question})
+        with self._engine.begin() as conn:
+            conn.execute(self._insert_ignore(conversations).values(id=answer.conversation_id, created_at=now()))
+            conn.execute(
+                turns.insert().values(
+                    conversation_id=answer.conversation_id,
+                    created_at=now(),
+                    today=today.isoformat(),
+                    question=answer.question,
+                    route=answer.route,
+                    answer_json=answer.model_dump_json(),
+                    pending_json=json.dumps(pending) if pending is not None else None,
+                )
             )
 
     def history(self, conversation_id: str, limit: int = 6) -> list[Answer]:
         """The last `limit` turns of a conversation, oldest first ([] for an unknown id)."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT answer_json FROM turns WHERE conversation_id = ? ORDER BY id DESC LIMIT ?",
-                (conversation_id, limit),
-            ).fetchall()
-        return [Answer.model_validate_json(row[0]) for row in reversed(rows)]
+        query = (
+            sa.select(turns.c.answer_json)
+            .where(turns.c.conversation_id == conversation_id)
+            .order_by(turns.c.id.desc())
+            .limit(limit)
+        )
+        with self._engine.connect() as conn:
+            rows = conn.execute(query).scalars().all()
+        return [Answer.model_validate_json(row) for row in reversed(rows)]
 
     def pending(self, conversation_id: str) -> dict[str, Any] | None:
         """What the latest turn left waiting for an answer (a follow-up question's missing argument)."""
-        with self._lock:
-            row = self._db.execute(
-                "SELECT pending_json FROM turns WHERE conversation_id = ? ORDER BY id DESC LIMIT 1",
-                (conversation_id,),
-            ).fetchone()
-        if row is None or row[0] is None:
+        query = (
+            sa.select(turns.c.pending_json)
+            .where(turns.c.conversation_id == conversation_id)
+            .order_by(turns.c.id.desc())
+            .limit(1)
+        )
+        with self._engine.connect() as conn:
+            raw = conn.execute(query).scalar()
+        if raw is None:
             return None
-        value: dict[str, Any] = json.loads(row[0])
+        value: dict[str, Any] = json.loads(raw)
         return value
 
+    def last_turn_id(self, conversation_id: str) -> int | None:
+        """The id of a conversation's latest turn (what feedback on "the answer just given" refers to)."""
+        query = sa.select(sa.func.max(turns.c.id)).where(turns.c.conversation_id == conversation_id)
+        with self._engine.connect() as conn:
+            value: int | None = conn.execute(query).scalar()
+        return value
+
+    def add_feedback(
+        self,
+        conversation_id: str,
+        rating: int,
+        *,
+        turn_id: int | None = None,
+        answer: str | None = None,
+        comment: str | None = None,
+    ) -> int:
+        """Record +1 or -1 on a turn (by id) or an answer (by its text); free text is redacted. Returns its id."""
+        if rating not in (-1, 1):
+            raise ValueError(f"rating must be +1 or -1, not {rating!r}")
+        with self._engine.begin() as conn:
+            conn.execute(self._insert_ignore(conversations).values(id=conversation_id, created_at=now()))
+            row_id: int = conn.execute(
+                feedback.insert()
+                .values(
+                    conversation_id=conversation_id,
+                    turn_id=turn_id,
+                    answer=_redact(answer),
+                    rating=rating,
+                    comment=_redact(comment),
+                    created_at=now(),
+                )
+                .returning(feedback.c.id)
+            ).scalar_one()
+        return row_id
+
+    def list_feedback(self, bad_only: bool = False) -> list[Feedback]:
+        """All feedback, oldest first; with `bad_only`, only the thumbs down."""
+        query = sa.select(*feedback.c).order_by(feedback.c.id)
+        if bad_only:
+            query = query.where(feedback.c.rating < 0)
+        with self._engine.connect() as conn:
+            return [Feedback(**row._mapping) for row in conn.execute(query)]
+
+    def record_event(self, event_id: str) -> bool:
+        """Note a Slack event id; False when it was seen before (by any process): Slack retries deliveries."""
+        with self._engine.begin() as conn:
+            insert = self._insert_ignore(slack_events).values(event_id=event_id, received_at=now())
+            # RETURNING rather than rowcount: a row comes back only if this INSERT wrote it (psycopg's rowcount is -1).
+            return conn.execute(insert.returning(slack_events.c.event_id)).first() is not None
+
+    def add_help_request(self, *, topic: str, category: str, description: str, case_number: str | None = None) -> str:
+        """Store a request for a person's help (free text redacted); returns its reference, e.g. HR-20260320-1A2B3C."""
+        created_at = now()
+        reference = f"HR-{created_at[:10].replace('-', '')}-{uuid.uuid4().hex[:6].upper()}"
+        with self._engine.begin() as conn:
+            conn.execute(
+                help_requests.insert().values(
+                    created_at=created_at,
+                    topic=redact_pii(topic).text,
+                    category=redact_pii(category).text,
+                    description=redact_pii(description).text,
+                    case_number=case_number,
+                    reference=reference,
+                )
+            )
+        return reference
+
+    def help_request(self, reference: str) -> HelpRequest | None:
+        """A stored help request by its reference (None if unknown)."""
+        columns = [help_requests.c[f] for f in HelpRequest.__dataclass_fields__]
+        query = sa.select(*columns).where(help_requests.c.reference == reference)
+        with self._engine.connect() as conn:
+            row = conn.execute(query).first()
+        return HelpRequest(**row._mapping) if row is not None else None
+
+    def save_webinar_run(self, name: str, data: dict[str, Any]) -> None:
+        """Store a webinar run's results (JSON; strings redacted) under `name`; the newest run of a name wins."""
+        with self._engine.begin() as conn:
+            conn.execute(webinar_runs.insert().values(name=name, created_at=now(), data=_redact_json(data)))
+
+    def load_webinar_run(self, name: str) -> dict[str, Any] | None:
+        """The newest run saved under `name` (None if there is none)."""
+        query = sa.select(webinar_runs.c.data).where(webinar_runs.c.name == name).order_by(webinar_runs.c.id.desc())
+        with self._engine.connect() as conn:
+            data: dict[str, Any] | None = conn.execute(query.limit(1)).scalar()
+        return data
+
     def close(self) -> None:
-        """Close the database connection."""
-        with self._lock:
-            self._db.close()
+        """Close the database connections."""
+        self._engine.dispose()
+
+    def _insert_ignore(self, table: sa.Table) -> Any:
+        """INSERT … ON CONFLICT DO NOTHING in this engine's dialect (atomic across processes)."""
+        dialect = postgresql if self._engine.dialect.name == "postgresql" else sqlite
+        return dialect.insert(table).on_conflict_do_nothing()
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+def _resolve(url_or_path: str | Path) -> tuple[sa.URL, Path | None]:
+    """The SQLAlchemy URL, and the SQLite file it names (None for PostgreSQL or an in-memory database)."""
+    if isinstance(url_or_path, Path) or "://" not in url_or_path:
+        path = Path(url_or_path).expanduser()
+        return sa.URL.create("sqlite", database=str(path)), path
+    try:
+        url = sa.make_url(url_or_path)
+    except sa.exc.ArgumentError as exc:
+        raise StoreError(f"not a database URL or path: {url_or_path!r}") from exc
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        return url, Path(url.database).expanduser()
+    return url, None
+
+
+def create_engine(url: str | sa.URL) -> sa.Engine:
+    """An Engine set up as the store uses it: SQLite with WAL, a busy timeout, foreign keys, real transactions
+    (DDL included; `sqlite_begin="BEGIN IMMEDIATE"` as an execution option takes the write lock up front, which
+    `assistant.migrations.migrate` relies on), shareable across threads; PostgreSQL with pre-ping."""
+    url = sa.make_url(url)
+    if url.get_backend_name() != "sqlite":
+        return sa.create_engine(url, pool_pre_ping=True)
+    in_memory = url.database in (None, "", ":memory:")
+    engine = sa.create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": _BUSY_TIMEOUT_S},
+        # One shared connection for an in-memory database (a pool would give each connection its own).
+        poolclass=StaticPool if in_memory else None,
+    )
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # SQLAlchemy's "begin" event below opens transactions, DDL included
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_S * 1000}")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            if not in_memory:
+                _enable_wal(cursor)
+        finally:
+            cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn: sa.Connection) -> None:
+        conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN"))
+
+    return engine
+
+
+def _enable_wal(cursor: sqlite3.Cursor) -> None:
+    """Switch the file to WAL (once per file: the mode sticks). The switch needs the file to itself and SQLite
+    reports "database is locked" at once, without the busy timeout, while another connection uses it: retry."""
+    deadline = time.monotonic() + _BUSY_TIMEOUT_S
+    while cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
+def _redact(text: str | None) -> str | None:
+    return redact_pii(text).text if text is not None else None
+
+
+def _redact_json(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact_pii(value).text
+    if isinstance(value, dict):
+        return {key: _redact_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_redact_json(item) for item in value]
+    return value
