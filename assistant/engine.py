@@ -106,7 +106,7 @@ class Assistant:
         self._search = search
         self._retriever: Any | None = None
         self._retriever_lock = threading.Lock()
-        self.store = store or ConversationStore(self.settings.database_path)
+        self.store = store or ConversationStore(self.settings.resolved_database_url)
         self.texts = texts or assistant_texts()
         self.llm = llm
 

@@ -103,6 +103,11 @@ class ConversationStore:
                 raise StoreError(f"{self._name}: not a usable conversation database ({detail}); move it aside") from exc
             raise StoreError(f"{self._name}: cannot use the database ({detail}); check the URL and the server") from exc
 
+    @property
+    def name(self) -> str:
+        """The database file, or its URL with the password hidden: safe to print."""
+        return self._name
+
     def __enter__(self) -> ConversationStore:
         return self
 

@@ -48,7 +48,7 @@ def build_assistant(
     load_knowledge(settings.knowledge_dir)
     index = prepare_index(settings, index_dir, progress=progress, notice=notice)
     try:
-        store = ConversationStore(settings.database_path)
+        store = ConversationStore(settings.resolved_database_url)
     except StoreError as exc:
         raise StartupError(str(exc)) from exc
     assistant = Assistant(settings=settings, index_dir=index, store=store)

@@ -86,9 +86,10 @@ def _check_database(settings: Any) -> int:
     from assistant.store import ConversationStore, StoreError
 
     try:
-        ConversationStore(settings.database_path).close()
+        with ConversationStore(settings.resolved_database_url) as store:
+            name = store.name
     except StoreError as exc:
         print(f"FAIL database: {exc}")
         return 1
-    print(f"ok   database: {settings.database_path}")
+    print(f"ok   database: {name} (schema up to date)")
     return 0
