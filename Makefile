@@ -9,9 +9,10 @@ export ANONYMIZED_TELEMETRY := False
 
 .PHONY: install system-deps run test lint bench eval clean
 
-install: system-deps $(VENV)/.installed
+install: $(VENV)/.installed
 
-# Debian's PostgreSQL, for the store tests' throwaway server (they fail in CI without it; CI runs as root).
+# What the tests need from Debian: PostgreSQL for the store tests' throwaway server (they fail in CI without
+# it; CI runs as root). `make run` does not need it.
 system-deps:
 	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
@@ -33,7 +34,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint
+test: system-deps lint
 	$(BIN)/python -m pytest
 
 # Retrieval quality, ingest throughput and search latency on ../shared/corpus (README numbers).
