@@ -7,7 +7,7 @@ export HF_HUB_DISABLE_PROGRESS_BARS := 1
 export TOKENIZERS_PARALLELISM := false
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install system-deps run test lint bench eval clean
+.PHONY: install system-deps run test test-fast lint bench eval clean
 
 install: $(VENV)/.installed
 
@@ -36,6 +36,10 @@ lint: install
 
 test: system-deps lint
 	$(BIN)/python -m pytest
+
+# The edit loop: unit tests only (no embedding model, no real index), well under 30 s.
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not slow"
 
 # Retrieval quality, ingest throughput and search latency on ../shared/corpus (README numbers).
 bench: install

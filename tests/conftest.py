@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import shutil
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -62,6 +63,18 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
     use_knowledge_dir(None)  # a test that installed operator overrides leaves the shipped knowledge behind
 
 
+#: Fixtures that load the embedding model or build a real index: a test using one is `slow` by definition,
+#: so `make test-fast` never pays for them.
+_SLOW_FIXTURES = {"corpus_index", "builtin_index", "default_index"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that uses a model-loading fixture as slow."""
+    for item in items:
+        if _SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     """The real source PDFs in ../shared/corpus (read only, never copied into the project)."""
@@ -80,3 +93,23 @@ def corpus_index(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> 
     report = ingest_paths([corpus_dir], index, progress=False)
     assert not report.skipped, report.skipped
     return index
+
+
+@pytest.fixture(scope="session")
+def builtin_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The built-in guides' index (what `make run` answers from), built once per test session."""
+    from ingest import ensure_builtin_index
+
+    return ensure_builtin_index(tmp_path_factory.mktemp("builtin-index") / "index")
+
+
+@pytest.fixture
+def default_index(builtin_index: Path) -> Path:
+    """A copy of the built-in index at the default location (DATA_DIR/index), so a test that uses the
+    default index starts from a built one instead of indexing the guides again."""
+    from assistant.settings import get_settings
+
+    target = get_settings().resolved_index_dir
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(builtin_index, target)
+    return target

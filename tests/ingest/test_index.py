@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -149,13 +150,14 @@ def test_progress_bar_goes_to_stderr(
     assert "\x1b" not in out
 
 
-def test_builtin_index_is_built_once(tmp_path: Path) -> None:
-    """`ensure_builtin_index` indexes knowledge/docs, then is a no-op."""
-    index = ensure_builtin_index(tmp_path / "builtin")
+def test_builtin_index_is_built_once(builtin_index: Path, tmp_path: Path) -> None:
+    """`ensure_builtin_index` indexed knowledge/docs (the session's index); run again, it is a no-op."""
+    index = tmp_path / "builtin"
+    shutil.copytree(builtin_index, index)
     gen = current_generation(index)
     assert gen is not None
     assert len(read_manifest(gen)["files"]) == len(list(DOCS_DIR.glob("*.md")))
-    ensure_builtin_index(tmp_path / "builtin")
+    ensure_builtin_index(index)
     assert current_generation(index) == gen
 
 

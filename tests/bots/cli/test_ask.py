@@ -104,16 +104,11 @@ def test_bad_input_exits_2_with_one_line(argv: list[str], needle: str, capsys: p
     assert "Traceback" not in err
 
 
-@pytest.mark.slow
-def test_demo_builds_the_builtin_index_and_answers(capsys: pytest.CaptureFixture[str]) -> None:
-    """`enroller demo` (the README's main job) indexes knowledge/docs under the data dir and answers a tool
-    question and a document question, each with its sources."""
-    from assistant.settings import get_settings
-    from ingest.index import index_exists
-
+def test_demo_answers_from_the_builtin_index(default_index: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`enroller demo` (the README's main job) answers a tool question and a document question from the
+    built-in guides, each with its sources (building the index is tests/assistant/test_wiring.py's job)."""
     assert main(["demo"]) == 0
     out = capsys.readouterr().out
-    assert index_exists(get_settings().resolved_index_dir)
     assert "2026-06-06" in out  # the ROP tool answer
     assert "tool: rop_calculator" in out
     assert "tool: delegation_result_explainer" in out
