@@ -195,8 +195,7 @@ def batch_marginal_ms(index: Path, workdir: Path) -> float:
 
 def calibrate(index: Path, split: str) -> None:
     """Grid-search the abstention thresholds on a split and print the trade-off (retrieval signals only)."""
-    from assistant.composer import compose_answer
-    from assistant.engine import answer_overlap
+    from assistant.engine import abstain_signals
     from ingest.retrieval import Retriever
 
     retriever = Retriever.open(index)
@@ -204,9 +203,12 @@ def calibrate(index: Path, split: str) -> None:
     oos = [q for q in read_jsonl(EVALS / "out_of_scope.jsonl") if in_split(q, split)]
 
     def signals(question: str) -> tuple[float, float]:
+        # The engine's own signal (normalised query, same composer), so thresholds fit what it measures.
         hits = retriever.search(question, k=6)
-        comp = compose_answer(question, hits)
-        return float(getattr(hits[0], "dense_score", 1.0) if hits else 0.0), answer_overlap(question, comp)
+        if not hits:
+            return 0.0, 0.0
+        found = abstain_signals(question, hits)
+        return (found.dense if found.dense is not None else 1.0), found.overlap
 
     doc_signals = [signals(q["question"]) for q in docs]
     oos_signals = [signals(q["question"]) for q in oos]
