@@ -1,0 +1,1 @@
+"""Golden question sets and the scoring behind `enroller eval`."""
