@@ -1,0 +1,29 @@
+"""Exceptions raised by `ingest`.
+
+`tools.errors` has no project-wide base class (it has `EnrollerToolError`, the base of the domain
+tools' errors only), so `IngestError` derives from `Exception`.
+"""
+
+from __future__ import annotations
+
+
+class IngestError(Exception):
+    """Base of the errors raised while indexing or opening an index."""
+
+
+class IndexProblem(IngestError, RuntimeError):
+    """The index directory is missing, unreadable or from an incompatible version.
+
+    Still a `RuntimeError`, as it was before `IngestError` existed.
+    """
+
+
+class ManifestFormatError(IndexProblem):
+    """A manifest written by another index format: readable as JSON, but not by this code.
+
+    `files` holds the file paths it lists (as far as they can be read), so an ingest can re-read them.
+    """
+
+    def __init__(self, message: str, files: list[str]) -> None:
+        super().__init__(message)
+        self.files = files
