@@ -1,13 +1,11 @@
-"""Exceptions raised by `ingest`.
-
-`tools.errors` has no project-wide base class (it has `EnrollerToolError`, the base of the domain
-tools' errors only), so `IngestError` derives from `Exception`.
-"""
+"""Exceptions raised by `ingest`, under the project-wide `EnrollerError` (see `tools.errors`)."""
 
 from __future__ import annotations
 
+from tools.errors import EnrollerError
 
-class IngestError(Exception):
+
+class IngestError(EnrollerError):
     """Base of the errors raised while indexing or opening an index."""
 
 

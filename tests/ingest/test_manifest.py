@@ -10,6 +10,7 @@ import pytest
 from bots.cli import main
 from ingest.errors import IndexProblem, IngestError, ManifestFormatError
 from ingest.manifest import MANIFEST, FileEntry, new_manifest, read_manifest, write_manifest
+from tools.errors import EnrollerError
 
 # A manifest as the code before the pydantic models wrote it (json.dumps of a dict, indent=1).
 OLD_MANIFEST = {
@@ -96,6 +97,7 @@ def test_index_problem_is_an_ingest_error() -> None:
 
     assert FromIndex is IndexProblem
     assert issubclass(IndexProblem, IngestError)
+    assert issubclass(IngestError, EnrollerError)
     assert issubclass(IndexProblem, RuntimeError)
 
 
