@@ -242,8 +242,8 @@ def ingest_paths(
 ) -> IngestReport:
     """Index the PDFs, Markdown and text files under `paths` into `index_dir` (incrementally, atomically).
 
-    Three stages: plan (which files to re-chunk, reuse, skip or remove: `ingest.plan`), embed the new
-    chunks, write a new generation and switch CURRENT to it.
+    Stages: plan (pure, `ingest.plan`: which files to re-chunk, reuse, skip or remove), load and chunk the
+    files to re-chunk, embed the new chunks, then write a new generation and switch CURRENT to it.
     """
     started = time.perf_counter()
     index_dir = Path(index_dir)
