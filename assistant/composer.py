@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from assistant.models import Citation, unique_citations
+from ingest.text import answer_tokenize as tokenize
 from tools.errors import FactsError
 from tools.facts import documents
 
@@ -39,14 +40,6 @@ _MARKER = re.compile(r"\[(?P<key>[a-z_]+)\s+(?P<pages>p\.?\s*\d+(?:\s*[,–-]\s*
 _PAGE_NUMBER = re.compile(r"\d+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
 _BULLET = re.compile(r"^\s*(?:[•●▪◦‣∙·*>\-–—]|o\s|\d{1,2}[.)]\s)\s*")
-_TOKEN = re.compile(r"[a-z0-9]+(?:[/'][a-z0-9]+)*")
-_STOPWORDS = frozenset(
-    """
-    a an and are as at be been but by can could do does did for from had has have how i if in into is it
-    its me my of on or our so than that the their them then there these they this to up was we were what
-    when where which who why will with would you your yours client clients consumer consumers s t
-    """.split()
-)
 _NUMERIC_QUESTION = re.compile(r"\b(when|how (long|many|much|soon)|what (time|date|day|hours)|deadline|days?)\b", re.I)
 
 
@@ -62,18 +55,6 @@ class Composition:
     def text(self) -> str:
         """The sentences joined into one paragraph."""
         return " ".join(self.sentences)
-
-
-def tokenize(text: str) -> list[str]:
-    """Lower-case word tokens without stopwords, lightly stemmed (plural and -ing/-ed endings)."""
-    return [_stem(t) for t in _TOKEN.findall(text.lower()) if t not in _STOPWORDS]
-
-
-def _stem(token: str) -> str:
-    for suffix in ("ing", "ed", "es", "s"):
-        if len(token) > len(suffix) + 3 and token.endswith(suffix):
-            return token[: -len(suffix)]
-    return token
 
 
 def split_sentences(text: str, *, keep_short: bool = False) -> list[str]:

@@ -17,7 +17,8 @@ import statistics
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time as dtime
+from datetime import date, datetime
+from datetime import time as dtime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -203,7 +204,10 @@ def evaluate(assistant: Any, qset: QuestionSet) -> dict[str, Any]:
         routing.add(q["tool"] in names, label)
         call = next((c for c in a.tool_calls if c.name == q["tool"]), None)
         ok, got = _arguments_match(q, call)
-        expected = {**(q.get("arguments") or {}), **({"category": q["expected_category"]} if q.get("expected_category") else {})}
+        expected = {
+            **(q.get("arguments") or {}),
+            **({"category": q["expected_category"]} if q.get("expected_category") else {}),
+        }
         arguments.add(ok, f"{label} expected {expected} got {got}")
 
     turns = Tally()

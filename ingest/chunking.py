@@ -20,6 +20,9 @@ DECK_MAX_AVG_CHARS = 700
 TARGET_WORDS = 110
 MAX_WORDS = 170
 SLIDE_MAX_WORDS = 220
+# A slide denser than SLIDE_MAX_WORDS is cut into overlapping windows of this many words.
+SLIDE_WINDOW_WORDS = TARGET_WORDS * 3 // 2
+SLIDE_WINDOW_OVERLAP = 20
 MIN_GUIDE_WORDS = 4
 # Sentence-level dense matching: 40-word windows every 25 words (as good as 30/15 here, 40% fewer vectors).
 WINDOW_WORDS = 40
@@ -141,7 +144,7 @@ def _slide_pieces(text: str) -> list[tuple[str, str]]:
     if len(words) <= SLIDE_MAX_WORDS:
         return [(title, body)]
     # A dense slide is split into windows; each keeps the slide title.
-    return [(title, " ".join(w)) for w in _windows(words, TARGET_WORDS * 3 // 2, overlap=20)]
+    return [(title, " ".join(w)) for w in _windows(words, SLIDE_WINDOW_WORDS, overlap=SLIDE_WINDOW_OVERLAP)]
 
 
 def _windows(words: list[str], size: int, overlap: int) -> list[list[str]]:

@@ -3,9 +3,9 @@
 Layout of an index directory:
 
     CURRENT                      name of the generation in use (replaced atomically)
-    generations/<name>/chroma/   Chroma PersistentClient, collection "chunks"
+    generations/<name>/chroma/   Chroma PersistentClient, collections "chunks" and "windows"
     generations/<name>/bm25.json keyword index over the same chunks, same order
-    generations/<name>/manifest.json  files, content hashes, chunk ids; written last
+    generations/<name>/manifest.json  files, content hashes, chunk ids; written last (`ingest.manifest`)
 
 An ingest builds a new generation next to the current one and switches CURRENT only when the new one is
 complete, so an interrupted or failed ingest leaves the previous index answering. Unchanged files
@@ -14,9 +14,7 @@ complete, so an interrupted or failed ingest leaves the previous index answering
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import json
 import logging
 import os
 import shutil
@@ -30,18 +28,44 @@ from typing import Any
 import numpy as np
 
 from ingest.chunking import Chunk, chunk_document
+from ingest.errors import IndexProblem, IngestError, ManifestFormatError
 from ingest.loaders import LoadError, iter_source_files, load_document
+from ingest.manifest import INDEX_FORMAT, MANIFEST, FileEntry, Manifest, new_manifest, read_manifest, write_manifest
+from ingest.plan import Action, FoundFile, IngestPlan, Loaded, LoadOutcome, Settled, files_to_reread, plan_ingest
+
+# Re-exported: these lived here before `ingest.errors` and `ingest.manifest`.
+__all__ = [
+    "INDEX_FORMAT",
+    "MANIFEST",
+    "GenerationData",
+    "IndexProblem",
+    "IngestError",
+    "IngestReport",
+    "ProgressFn",
+    "current_generation",
+    "index_exists",
+    "ingest_paths",
+    "load_generation",
+    "pipeline_id",
+    "read_manifest",
+    "scan_sources",
+]
 
 log = logging.getLogger("enroller.ingest")
 
-INDEX_FORMAT = 2
 # Bump when chunking or embedding changes: an index built by another pipeline is rebuilt on next ingest.
 PIPELINE_VERSION = "chunks-5"
 COLLECTION = "chunks"
 WINDOWS = "windows"
 CURRENT_FILE = "CURRENT"
-MANIFEST = "manifest.json"
+GENERATIONS_DIR = "generations"
+CHROMA_DIR = "chroma"
+BM25_FILE = "bm25.json"
 _KEEP_GENERATIONS = 2  # the current one and the one before it
+_HASH_BLOCK = 1 << 20  # bytes read at a time to hash a file
+_EMBED_BATCH = 64  # texts per progress step while embedding
+_CHROMA_BATCH = 1000  # records per Chroma `add` call
+_COSINE = {"hnsw:space": "cosine"}  # vectors are unit length
 
 
 def pipeline_id() -> str:
@@ -49,10 +73,6 @@ def pipeline_id() -> str:
     from ingest.glossary import fingerprint
 
     return f"{PIPELINE_VERSION}+glossary-{fingerprint()}"
-
-
-class IndexProblem(RuntimeError):
-    """The index directory is missing, unreadable or from an incompatible version."""
 
 
 @dataclass
@@ -107,21 +127,13 @@ def current_generation(index_dir: Path) -> Path | None:
         name = pointer.read_text(encoding="utf-8").strip()
     except (FileNotFoundError, NotADirectoryError):
         return None
-    gen = index_dir / "generations" / name
+    gen = index_dir / GENERATIONS_DIR / name
     return gen if (gen / MANIFEST).is_file() else None
 
 
 def index_exists(index_dir: Path) -> bool:
     """Whether `index_dir` holds a complete index."""
     return current_generation(Path(index_dir)) is not None
-
-
-def read_manifest(generation: Path) -> dict[str, Any]:
-    """The manifest of a generation."""
-    data: dict[str, Any] = json.loads((generation / MANIFEST).read_text(encoding="utf-8"))
-    if data.get("format") != INDEX_FORMAT:
-        raise IndexProblem(f"{generation}: index format {data.get('format')!r}, expected {INDEX_FORMAT}; re-ingest")
-    return data
 
 
 @dataclass
@@ -140,12 +152,12 @@ class GenerationData:
 
 def load_generation(generation: Path) -> GenerationData:
     """All chunks of a generation with their vectors and window vectors."""
-    manifest = read_manifest(generation)
-    order: list[str] = manifest["chunk_order"]
-    empty = np.zeros((0, 384), dtype=np.float32)
+    from ingest.embedding import EMBEDDING_DIM, no_vectors
+
+    order = read_manifest(generation).chunk_order
     if not order:
-        return GenerationData([], empty, empty, np.zeros(0, dtype=np.int64))
-    client = _chroma_client(generation / "chroma")
+        return GenerationData([], no_vectors(), no_vectors(), np.zeros(0, dtype=np.int64))
+    client = _chroma_client(generation / CHROMA_DIR)
     ef = _embedding_function()
     got = client.get_collection(COLLECTION, embedding_function=ef).get(
         ids=order, include=["embeddings", "documents", "metadatas"]
@@ -174,30 +186,48 @@ def load_generation(generation: Path) -> GenerationData:
     position = {cid: n for n, cid in enumerate(order)}
     windows = client.get_collection(WINDOWS, embedding_function=ef).get(include=["embeddings", "metadatas"])
     owner = np.asarray([position[str(m["chunk_id"])] for m in windows["metadatas"]], dtype=np.int64)
-    window_vectors = np.asarray(windows["embeddings"], dtype=np.float32).reshape(-1, 384)
+    window_vectors = np.asarray(windows["embeddings"], dtype=np.float32).reshape(-1, EMBEDDING_DIM)
     return GenerationData(chunks, np.asarray(rows, dtype=np.float32), window_vectors, owner)
 
 
-def _reusable_files(generation: Path | None) -> dict[str, Any]:
-    """Files of the current generation whose chunks can be reused: none if it was built another way."""
+def _previous_index(generation: Path | None, pipeline: str) -> tuple[Manifest | None, list[str]]:
+    """The current generation's manifest (None if there is none, or it is of another index format) and the
+    files it lists whose chunks cannot be reused, to be read again."""
     if generation is None:
-        return {}
+        return None, []
     try:
         manifest = read_manifest(generation)
-    except IndexProblem:
-        return {}  # an older index format: rebuild everything
-    if manifest.get("pipeline") != pipeline_id():
-        return {}  # chunking or embedding changed since: re-chunk and re-embed every file
-    files: dict[str, Any] = manifest["files"]
-    return files
+    except ManifestFormatError as exc:
+        return None, exc.files  # an older index format: rebuild everything
+    return manifest, files_to_reread(manifest, pipeline)
 
 
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
+        for block in iter(lambda: fh.read(_HASH_BLOCK), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def scan_sources(paths: Sequence[Path], reread: Sequence[str] = ()) -> tuple[list[FoundFile], list[tuple[str, str]]]:
+    """The source files under `paths` (then those of `reread` still on disk) with their hashes, and the
+    paths that do not exist, each with its reason."""
+    missing: list[tuple[str, str]] = []
+    files: list[Path] = []
+    for root in paths:
+        if not Path(root).exists():
+            missing.append((str(root), "no such file or folder"))
+            continue
+        files.extend(iter_source_files([Path(root)]))
+    files.extend(p for p in map(Path, reread) if p.is_file() and p not in files)
+    found = []
+    for path in files:
+        try:
+            found.append(FoundFile(str(path), _sha256(path)))
+        except OSError as exc:
+            found.append(FoundFile(str(path), None, f"cannot be read ({exc.strerror})"))
+    return found, missing
 
 
 ProgressFn = Callable[[str, int, int], None]
@@ -210,112 +240,97 @@ def ingest_paths(
     prune: bool = False,
     progress: bool | ProgressFn = True,
 ) -> IngestReport:
-    """Index the PDFs, Markdown and text files under `paths` into `index_dir` (incrementally, atomically)."""
+    """Index the PDFs, Markdown and text files under `paths` into `index_dir` (incrementally, atomically).
+
+    Stages: plan (pure, `ingest.plan`: which files to re-chunk, reuse, skip or remove), load and chunk the
+    files to re-chunk, embed the new chunks, then write a new generation and switch CURRENT to it.
+    """
     started = time.perf_counter()
     index_dir = Path(index_dir)
-    report = IngestReport(index_dir=index_dir)
     notify = _progress_callback(progress)
+    pipeline = pipeline_id()
 
     old_gen = current_generation(index_dir)
-    old_files: dict[str, Any] = _reusable_files(old_gen)
-    carried: list[Path] = []
-    if old_gen is not None and not old_files:
-        # Built by another pipeline: files indexed before (and still on disk) are re-read too, not dropped.
-        with contextlib.suppress(IndexProblem, OSError, KeyError, ValueError):
-            carried = [Path(k) for k in json.loads((old_gen / MANIFEST).read_text(encoding="utf-8"))["files"]]
-    old_chunks: dict[str, tuple[Chunk, np.ndarray, np.ndarray]] = {}
+    previous, reread = _previous_index(old_gen, pipeline)
+    found, missing = scan_sources(paths, reread)
+    plan = plan_ingest(found, previous, pipeline, prune=prune, exists=lambda key: Path(key).exists())
+    settled = plan.settle(_load_changed(plan, notify))
 
-    files: list[Path] = []
-    for root in paths:
-        if not Path(root).exists():
-            report.skipped.append((str(root), "no such file or folder"))
-            continue
-        files.extend(iter_source_files([Path(root)]))
-    files.extend(p for p in carried if p.is_file() and p not in files)
+    report = IngestReport(
+        index_dir=index_dir,
+        files=len(found),
+        unchanged=settled.unchanged,
+        pages=settled.pages,
+        chunks=len(settled.reused_ids) + len(settled.fresh),
+        removed=settled.removed,
+        skipped=missing + settled.skipped,
+        changed=bool(settled.fresh or settled.removed or old_gen is None),
+    )
+    if report.changed:
+        chunks, vectors, windows = _embed(settled, old_gen, notify)
+        report.embedded = len(settled.fresh)
+        _write_generation(index_dir, chunks, vectors, windows, settled.files, pipeline=pipeline)
+        report.chunks = len(chunks)
+    report.seconds = time.perf_counter() - started
+    return report
 
-    new_files: dict[str, Any] = {}
-    fresh: list[Chunk] = []
-    reused_ids: list[str] = []
-    for n, path in enumerate(files, start=1):
-        notify(f"reading {path.name}", n, len(files))
-        key = str(path)
-        try:
-            sha = _sha256(path)
-        except OSError as exc:
-            report.skipped.append((key, f"cannot be read ({exc.strerror})"))
-            if key in old_files:
-                new_files[key] = old_files[key]  # keep what was indexed before
-                reused_ids.extend(old_files[key]["chunk_ids"])
+
+def _load_changed(plan: IngestPlan, notify: ProgressFn) -> dict[str, LoadOutcome]:
+    """Load and chunk the files the plan re-chunks (progress counts every file found)."""
+    loaded: dict[str, LoadOutcome] = {}
+    for n, step in enumerate(plan.found_steps, start=1):
+        path = Path(step.key)
+        notify(f"reading {path.name}", n, len(plan.found_steps))
+        if step.action is not Action.RECHUNK:
             continue
-        previous = old_files.get(key)
-        if previous is not None and previous["sha256"] == sha:
-            new_files[key] = previous
-            reused_ids.extend(previous["chunk_ids"])
-            report.unchanged += 1
-            continue
+        assert step.sha256 is not None
         try:
             doc = load_document(path)
         except LoadError as exc:
-            report.skipped.append((key, exc.reason))
-            if previous is not None:
-                new_files[key] = previous
-                reused_ids.extend(previous["chunk_ids"])
+            loaded[step.key] = exc.reason
             continue
         chunks = chunk_document(doc)
-        fresh.extend(chunks)
-        new_files[key] = {
-            "sha256": sha,
-            "source": doc.source,
-            "title": doc.title,
-            "pages": len(doc.pages),
-            "doc_date": doc.doc_date,
-            "chunk_ids": [c.chunk_id for c in chunks],
-        }
+        entry = FileEntry(
+            sha256=step.sha256,
+            source=doc.source,
+            title=doc.title,
+            pages=len(doc.pages),
+            doc_date=doc.doc_date,
+            chunk_ids=[c.chunk_id for c in chunks],
+        )
+        loaded[step.key] = Loaded(entry, chunks)
+    return loaded
 
-    for key, entry in old_files.items():
-        if key in new_files:
-            continue
-        if prune and not Path(key).exists():
-            report.removed.append(key)
-        else:
-            new_files[key] = entry  # not named this time (or still on disk): keep it
-            reused_ids.extend(entry["chunk_ids"])
 
-    report.files = len(files)
-    report.pages = sum(int(e["pages"]) for e in new_files.values())
-    report.chunks = len(reused_ids) + len(fresh)
-    report.changed = bool(fresh or report.removed or old_gen is None)
-    if not report.changed:
-        report.seconds = time.perf_counter() - started
-        return report
-
-    if reused_ids and old_gen is not None:
+def _embed(
+    settled: Settled, old_gen: Path | None, notify: ProgressFn
+) -> tuple[list[Chunk], list[np.ndarray], list[np.ndarray]]:
+    """The next generation's chunks with their vectors and window vectors: reused ones first (read from the
+    previous generation), then the fresh ones, embedded now."""
+    old_chunks: dict[str, tuple[Chunk, np.ndarray, np.ndarray]] = {}
+    if settled.reused_ids and old_gen is not None:
         data = load_generation(old_gen)
-        wanted = set(reused_ids)
+        wanted = set(settled.reused_ids)
         old_chunks = {
             c.chunk_id: (c, data.vectors[i], data.windows_of(i))
             for i, c in enumerate(data.chunks)
             if c.chunk_id in wanted
         }
-
+    fresh = settled.fresh
     fresh_windows = [c.windows() for c in fresh]
     texts = [c.embed_text for c in fresh] + [w for ws in fresh_windows for w in ws]
     embedded = _embed_with_progress(texts, notify)
-    report.embedded = len(fresh)
     vectors_new = embedded[: len(fresh)]
     windows_new = []
     offset = len(fresh)
     for ws in fresh_windows:
         windows_new.append(embedded[offset : offset + len(ws)])
         offset += len(ws)
-    kept = [old_chunks[cid] for cid in reused_ids if cid in old_chunks]
-    all_chunks = [k[0] for k in kept] + fresh
-    all_vectors = [k[1] for k in kept] + list(vectors_new)
-    all_windows = [k[2] for k in kept] + windows_new
-    _write_generation(index_dir, all_chunks, all_vectors, all_windows, new_files)
-    report.chunks = len(all_chunks)
-    report.seconds = time.perf_counter() - started
-    return report
+    kept = [old_chunks[cid] for cid in settled.reused_ids if cid in old_chunks]
+    chunks = [k[0] for k in kept] + fresh
+    vectors = [k[1] for k in kept] + list(vectors_new)
+    windows = [k[2] for k in kept] + windows_new
+    return chunks, vectors, windows
 
 
 def _progress_callback(progress: bool | ProgressFn) -> ProgressFn:
@@ -325,15 +340,15 @@ def _progress_callback(progress: bool | ProgressFn) -> ProgressFn:
 
 
 def _embed_with_progress(texts: list[str], notify: ProgressFn) -> np.ndarray:
-    from ingest.embedding import embed_texts
+    from ingest.embedding import EMBEDDING_DIM, embed_texts, no_vectors
 
     if not texts:
-        return np.zeros((0, 384), dtype=np.float32)
-    batch = 64
+        return no_vectors()
+    batch = _EMBED_BATCH
     # Shortest first: each batch pads to its longest text, so batches of similar lengths do less work
     # (measured on the corpus: 9.6 s in file order, 6.0 s sorted, for 389 passages and windows).
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    out = np.zeros((len(texts), 384), dtype=np.float32)
+    out = np.zeros((len(texts), EMBEDDING_DIM), dtype=np.float32)
     for start in range(0, len(texts), batch):
         notify("embedding chunks", min(start + batch, len(texts)), len(texts))
         rows = order[start : start + batch]
@@ -346,31 +361,32 @@ def _write_generation(
     chunks: list[Chunk],
     vectors: list[np.ndarray],
     windows: list[np.ndarray],
-    files: dict[str, Any],
+    files: dict[str, FileEntry],
+    *,
+    pipeline: str,
 ) -> Path:
+    """Write a complete new generation (Chroma, BM25, manifest last), then switch CURRENT to it."""
+    from ingest.embedding import MODEL_NAME
     from ingest.glossary import with_acronyms
     from ingest.keyword import BM25Index
 
-    generations = index_dir / "generations"
+    generations = index_dir / GENERATIONS_DIR
     generations.mkdir(parents=True, exist_ok=True)
     name = f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
     gen = generations / name
     gen.mkdir()
-    client = _chroma_client(gen / "chroma")
-    collection = client.create_collection(
-        COLLECTION, embedding_function=_embedding_function(), metadata={"hnsw:space": "cosine"}
-    )
-    step = 1000
-    for start in range(0, len(chunks), step):
-        part = chunks[start : start + step]
+    client = _chroma_client(gen / CHROMA_DIR)
+    collection = client.create_collection(COLLECTION, embedding_function=_embedding_function(), metadata=dict(_COSINE))
+    for start in range(0, len(chunks), _CHROMA_BATCH):
+        part = chunks[start : start + _CHROMA_BATCH]
         collection.add(
             ids=[c.chunk_id for c in part],
             documents=[c.text for c in part],
             metadatas=[c.to_metadata() for c in part],
-            embeddings=[v.tolist() for v in vectors[start : start + step]],
+            embeddings=[v.tolist() for v in vectors[start : start + _CHROMA_BATCH]],
         )
     window_collection = client.create_collection(
-        WINDOWS, embedding_function=_embedding_function(), metadata={"hnsw:space": "cosine"}
+        WINDOWS, embedding_function=_embedding_function(), metadata=dict(_COSINE)
     )
     ids, metas, rows = [], [], []
     for chunk, block in zip(chunks, windows, strict=True):
@@ -378,24 +394,17 @@ def _write_generation(
             ids.append(f"{chunk.chunk_id}~{n}")
             metas.append({"chunk_id": chunk.chunk_id})
             rows.append(row.tolist())
-    for start in range(0, len(ids), step):
+    for start in range(0, len(ids), _CHROMA_BATCH):
         window_collection.add(
-            ids=ids[start : start + step],
-            metadatas=metas[start : start + step],
-            embeddings=rows[start : start + step],
+            ids=ids[start : start + _CHROMA_BATCH],
+            metadatas=metas[start : start + _CHROMA_BATCH],
+            embeddings=rows[start : start + _CHROMA_BATCH],
         )
-    BM25Index.build([with_acronyms(c.keyword_text) for c in chunks]).save(gen / "bm25.json")
-    manifest = {
-        "format": INDEX_FORMAT,
-        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "embedding_model": "all-MiniLM-L6-v2",
-        "pipeline": pipeline_id(),
-        "files": files,
-        "chunk_order": [c.chunk_id for c in chunks],
-    }
-    tmp = gen / f"{MANIFEST}.tmp"
-    tmp.write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-    os.replace(tmp, gen / MANIFEST)
+    BM25Index.build([with_acronyms(c.keyword_text) for c in chunks]).save(gen / BM25_FILE)
+    manifest = new_manifest(
+        embedding_model=MODEL_NAME, pipeline=pipeline, files=files, chunk_order=[c.chunk_id for c in chunks]
+    )
+    write_manifest(gen, manifest)
     pointer_tmp = index_dir / f"{CURRENT_FILE}.{uuid.uuid4().hex[:6]}.tmp"
     pointer_tmp.write_text(name, encoding="utf-8")
     os.replace(pointer_tmp, index_dir / CURRENT_FILE)  # the switch: atomic on POSIX
@@ -404,7 +413,7 @@ def _write_generation(
 
 
 def _remove_old_generations(index_dir: Path, keep: str) -> None:
-    generations = sorted((index_dir / "generations").iterdir(), key=lambda p: p.name)
+    generations = sorted((index_dir / GENERATIONS_DIR).iterdir(), key=lambda p: p.name)
     complete = [g for g in generations if (g / MANIFEST).is_file() and g.name != keep]
     stale = [g for g in generations if not (g / MANIFEST).is_file() and g.name != keep]
     for gen in [*complete[: max(0, len(complete) - (_KEEP_GENERATIONS - 1))], *stale]:

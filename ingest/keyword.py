@@ -1,43 +1,26 @@
 """A small Okapi BM25 index over the chunks, saved as JSON next to the Chroma store.
 
-Our own tokenizer (lower case, stop words out, light suffix stripping) keeps enroller terms such as
-"nod01", "aptc" or "ai/an" intact, which a generic tokenizer would split or drop.
+Our own tokenizer (`ingest.text.tokenize`: lower case, stop words out, light suffix stripping) keeps
+enroller terms such as "nod01", "aptc" or "ai/an" intact, which a generic tokenizer would split or drop.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import re
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
-_TOKEN = re.compile(r"[a-z0-9]+(?:/[a-z0-9]+)?")
-STOPWORDS = frozenset(
-    """a an and are as at be been but by can could did do does doing for from had has have how i if in into is it
-    its me my of on or our so than that the their them then there these they this those to too was we were what
-    when where which while who whom why will with would you your yours am any all about after again also just
-    get got gets go goes going should i'm im don't dont can't cant isn't whats what's thing things""".split()
-)
+from ingest.text import STOPWORDS, tokenize
+
+__all__ = ["K1", "STOPWORDS", "B", "BM25Index", "tokenize"]
+
 # Measured on the question set: short slides favour a low length normalisation.
 K1 = 0.9
 B = 0.4
-
-
-def _stem(token: str) -> str:
-    """Light suffix stripping so 'reinstatements', 'reinstated' and 'reinstate' meet."""
-    for suffix, min_len in (("ies", 5), ("ing", 6), ("ed", 5), ("es", 5), ("s", 4)):
-        if token.endswith(suffix) and len(token) >= min_len and not token.endswith("ss"):
-            return token[: -len(suffix)] + ("y" if suffix == "ies" else "")
-    return token
-
-
-def tokenize(text: str) -> list[str]:
-    """BM25 tokens of a text."""
-    return [_stem(t) for t in _TOKEN.findall(text.lower().replace("’", "'")) if t not in STOPWORDS]
 
 
 class BM25Index:

@@ -67,7 +67,7 @@ class MiniLMEncoder:
         self.tokenizer.no_padding()
 
     def encode(self, text: str) -> np.ndarray:
-        """One unit-length 384-dim vector (mean-pooled last hidden state)."""
+        """One unit-length vector of `ingest.embedding.EMBEDDING_DIM` floats (mean-pooled last hidden state)."""
         ids = np.asarray(self.tokenizer.encode(text).ids, dtype=np.int64)
         w = self.w
         positions = np.arange(len(ids))

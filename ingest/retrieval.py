@@ -13,7 +13,7 @@ from typing import Literal
 import numpy as np
 
 from ingest.glossary import Glossary, expand_query, glossary, normalize_query
-from ingest.index import GenerationData, IndexProblem, current_generation, load_generation
+from ingest.index import BM25_FILE, GenerationData, IndexProblem, current_generation, load_generation
 from ingest.keyword import BM25Index
 
 Mode = Literal["hybrid", "bm25", "dense"]
@@ -75,7 +75,7 @@ class Retriever:
         gen = current_generation(index_dir)
         if gen is None:
             raise IndexProblem(f"no index at {index_dir}: run `enroller ingest` first")
-        return cls(load_generation(gen), BM25Index.load(gen / "bm25.json"), fusion=fusion)
+        return cls(load_generation(gen), BM25Index.load(gen / BM25_FILE), fusion=fusion)
 
     def __len__(self) -> int:
         return len(self.chunks)
