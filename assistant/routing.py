@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
@@ -59,6 +60,9 @@ class RopRules(_Section):
     needs_date: Patterns
     about_now: Patterns
     roles: dict[str, Patterns]
+    # Nouns that name the notice ("nod01", "notice") but not what happened to it: a verb in the same
+    # clause ("received the NOD01 on 5/12") decides the date's role before them.
+    weak_roles: Patterns = Field(default_factory=list)
     inconsistencies: dict[str, Patterns]
     followup: str
 
@@ -96,6 +100,8 @@ class TextToolRules(_Section):
 
 class RoutingRules(_Compiled):
     """Schema of knowledge/routing.yaml."""
+
+    shorthand: dict[str, str] = Field(default_factory=dict)
 
     rop: RopRules
     service_center: ServiceCenterRules
@@ -200,11 +206,17 @@ def _assign_roles(text: str, found: list[FoundDate], rules: RopRules) -> dict[st
         window_start = max(previous_end, item.start - _ROLE_WINDOW)
         window = text[window_start : item.start].lower()
         best: tuple[int, str] | None = None
+        weak_best: tuple[int, str] | None = None
         for role, patterns in rules.roles.items():
             for pattern in patterns:
+                weak = any(pattern.pattern == w.pattern for w in rules.weak_roles)
                 for m in pattern.finditer(window):
-                    if best is None or m.end() > best[0]:
+                    if weak:
+                        if weak_best is None or m.end() > weak_best[0]:
+                            weak_best = (m.end(), role)
+                    elif best is None or m.end() > best[0]:
                         best = (m.end(), role)
+        best = best or weak_best
         if best is None:
             # "6/1/26 termination": a role word right after the date counts too.
             after = text[item.end : item.end + 20].lower()
@@ -270,8 +282,18 @@ def _plan_rop(text: str, today: date, history: list[Answer], pending: dict[str, 
         arguments["today"] = today.isoformat()
     matched = triggers + inc_hits
 
+    if "notice_date" not in arguments and "termination_date" in arguments:
+        # The reinstatement window needs only the termination date; today says whether it is still open.
+        arguments.setdefault("today", today.isoformat())
+        return Plan(
+            intent="rop",
+            calls=[PlannedCall("rop_calculator", arguments)],
+            retrieve=True,
+            query=text,
+            matched=matched,
+        )
     if "notice_date" not in arguments:
-        if continuing or _hits(rules.needs_date, text) or "termination_date" in arguments:
+        if continuing or _hits(rules.needs_date, text):
             return Plan(
                 intent="rop",
                 followup=rules.followup,
@@ -407,7 +429,7 @@ def plan_turn(
     """Decide how to answer `question` (already redacted), given the conversation so far."""
     history = history or []
     rules = routing_rules()
-    text = question.strip()
+    text = expand_shorthand(question.strip(), rules.shorthand)
 
     oos = _hits(rules.out_of_scope, text)
     if oos:
@@ -441,6 +463,22 @@ def plan_turn(
     if _hits(rules.smalltalk, text):
         return Plan(intent="smalltalk", matched=_hits(rules.smalltalk, text))
     return Plan(intent="documents", retrieve=True, query=_document_query(text, history), matched=[])
+
+
+def expand_shorthand(text: str, shorthand: dict[str, str]) -> str:
+    """Rewrite enroller shorthand ("help req", "rn", "termed") into the words the patterns are written in."""
+    if not shorthand:
+        return text
+    shorthand = {k.lower(): v for k, v in shorthand.items()}
+    return _shorthand_pattern(tuple(sorted(shorthand, key=len, reverse=True))).sub(
+        lambda m: shorthand.get(m.group(0).lower(), m.group(0)), text
+    )
+
+
+@cache
+def _shorthand_pattern(keys: tuple[str, ...]) -> re.Pattern[str]:
+    # Whole words only, longest first ("help reqs" before "help req"); apostrophes count as word characters.
+    return re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(k) for k in keys) + r")(?![\w'])", re.IGNORECASE)
 
 
 def _document_query(text: str, history: list[Answer]) -> str:

@@ -66,7 +66,7 @@ def describe_validation_error(exc: ValidationError) -> str:
     """Render a pydantic ValidationError as one line that names the field(s)."""
     parts = []
     for err in exc.errors():
-        field = ".".join(str(p) for p in err.get("loc", ())) or "input"
+        field = ".".join(str(p) for p in err.get("loc", ())) or str((err.get("ctx") or {}).get("field", "input"))
         msg = err.get("msg", "invalid value")
         if err.get("type") == "missing":
             msg = "required field is missing"

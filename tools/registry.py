@@ -50,7 +50,9 @@ class ToolSpec:
             return self.input_model.model_validate(payload)
         except ValidationError as exc:
             first = exc.errors()[0]
-            field = ".".join(str(p) for p in first.get("loc", ())) or "input"
+            field = ".".join(str(p) for p in first.get("loc", ())) or str(
+                (first.get("ctx") or {}).get("field", "input")
+            )
             message = describe_validation_error(exc)
             raise ToolInputError(field, message.removeprefix(f"{field}: ")) from exc
 

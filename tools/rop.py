@@ -1,9 +1,9 @@
 """ROP date calculator: NOD03 and ROP due dates, the reinstatement window, and what to do now.
 
 Rules (knowledge/rop.yaml): the NOD03 warning goes out 45 days after the NOD01; the ROP ends 95 days
-after the NOD01, or 90 days after the consumer received it when it arrived more than 5 days after its
-date (10 CCR 6492(a)(2)(B), 6478(b)(2)); after an ROP termination there are 30 calendar days to
-restore eligibility with no gap.
+after the NOD01 date (the date CalHEERS uses); a notice received late gets a labelled note about the
+federal from-receipt rule (45 CFR 155.315(f)), never a second due date; after an ROP termination there
+are 30 calendar days to restore eligibility with no gap (from the termination date alone).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import re
 from datetime import date, timedelta
 from typing import Literal
 
-from pydantic import BaseModel, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from tools.facts import SourceRef, knowledge_file, load_facts, unique_sources
@@ -43,10 +43,19 @@ class _Fact(BaseModel):
     source: SourceRef
 
 
+class _Wording(BaseModel):
+    dates: str
+    late_receipt: str
+    terminated: str
+    reinstate_how: str
+    window_closed: str
+
+
 class RopFacts(BaseModel):
     """Schema of knowledge/rop.yaml."""
 
     regulations: str
+    wording: _Wording
     timeline: _Timeline
     after_reinstatement_deadline: str
     after_reinstatement_source: SourceRef
@@ -81,7 +90,11 @@ def normalize_inconsistency(value: str) -> str:
 class RopInput(ToolInput):
     """Arguments of rop_calculator."""
 
-    notice_date: date = Field(description="Date printed on the Eligibility Notice (NOD01), YYYY-MM-DD.")
+    notice_date: date | None = Field(
+        default=None,
+        description="Date printed on the Eligibility Notice (NOD01), YYYY-MM-DD; optional when only the "
+        "termination date is known (the reinstatement window needs only that).",
+    )
     received_date: date | None = Field(
         default=None, description="When the consumer actually received the NOD01, if later than usual."
     )
@@ -120,14 +133,36 @@ class RopInput(ToolInput):
             )
         return value
 
+    @model_validator(mode="after")
+    def _needs_a_date(self) -> RopInput:
+        if self.notice_date is None and self.termination_date is None:
+            # `field` in the context puts the error on notice_date (a model check has no field of its own).
+            raise PydanticCustomError(
+                "needs_date",
+                "required: the NOD01 date, or the termination date for reinstatement",
+                {"field": "notice_date"},
+            )
+        if self.notice_date is None and self.received_date is not None:
+            raise PydanticCustomError(
+                "needs_date", "a received date needs the NOD01 date too", {"field": "notice_date"}
+            )
+        return self
+
 
 class RopOutput(ToolOutput):
     """Result of rop_calculator."""
 
-    notice_date: date
-    nod03_date: date = Field(description="When the Warning-Documents Needed Notice (NOD03) goes out.")
-    rop_due_date: date = Field(description="Last day of the Reasonable Opportunity Period.")
-    rop_basis: str = Field(description="Which rule set the ROP due date.")
+    notice_date: date | None = None
+    nod03_date: date | None = Field(
+        default=None, description="When the Warning-Documents Needed Notice (NOD03) goes out (needs the NOD01 date)."
+    )
+    rop_due_date: date | None = Field(
+        default=None, description="Last day of the ROP: the NOD01 date + 95 days, the date CalHEERS uses."
+    )
+    rop_basis: str | None = Field(default=None, description="Which rule set the ROP due date.")
+    late_receipt_note: str | None = Field(
+        default=None, description="Only when the notice arrived late: the federal from-receipt rule, labelled."
+    )
     inconsistency: str | None = None
     impact: Impact | None = Field(default=None, description="financial_help (APTC/CSR) or coverage (terminated).")
     impact_explanation: str | None = None
@@ -147,7 +182,9 @@ class RopOutput(ToolOutput):
     regulations: str
 
 
-def _phase(inp: RopInput, nod03: date, due: date, deadline: date | None) -> tuple[Phase | None, int | None]:
+def _phase(
+    inp: RopInput, nod03: date | None, due: date | None, deadline: date | None
+) -> tuple[Phase | None, int | None]:
     """Where `today` falls, and the days left to the deadline that matters then.
 
     today < NOD03 date → before_warning; NOD03 date ≤ today ≤ ROP due → warning_sent (days left to the
@@ -162,6 +199,8 @@ def _phase(inp: RopInput, nod03: date, due: date, deadline: date | None) -> tupl
         if today <= deadline:
             return "reinstatement_window", (deadline - today).days
         return "reinstatement_closed", None
+    if nod03 is None or due is None:
+        return None, None
     if today < nod03:
         return "before_warning", (due - today).days
     if today <= due:
@@ -187,6 +226,12 @@ _PHASE_TEXT = {
     "reinstatement_closed": "the {window}-day reinstatement window has closed, so a new Qualifying Life Event and a "
     "future effective date are needed",
 }
+
+
+def _fill(template: str, **values: object) -> str:
+    """A wording template from rop.yaml with its dates (ISO) and numbers filled in, on one line."""
+    shown = {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
+    return " ".join(template.format(**shown).split())
 
 
 def _lower_first(text: str) -> str:
@@ -217,18 +262,28 @@ def rop_calculator(inp: RopInput) -> RopOutput:
     """
     facts = rop_facts()
     t = facts.timeline
+    words = facts.wording
     refs: list[SourceRef] = list(t.sources)
-    nod03 = inp.notice_date + timedelta(days=t.nod03_after_days)
-    presumed = inp.notice_date + timedelta(days=t.presumed_receipt_days)
-    if inp.received_date is not None and inp.received_date > presumed:
-        due = inp.received_date + timedelta(days=t.late_receipt_rop_days)
-        basis = (
-            f"received {inp.received_date.isoformat()}, more than {t.presumed_receipt_days} days after the notice "
-            f"date: {t.late_receipt_rop_days} days from receipt"
-        )
-    else:
+    numbers = t.model_dump()
+    nod03 = due = None
+    basis = late_note = None
+    sentences: list[str] = []
+    if inp.notice_date is not None:
+        nod03 = inp.notice_date + timedelta(days=t.nod03_after_days)
+        # The guide's 95 days from the NOD01 date is what CalHEERS applies, late notice or not.
         due = inp.notice_date + timedelta(days=t.rop_days)
         basis = f"{t.rop_days} calendar days from the NOD01 date"
+        sentences.append(_fill(words.dates, notice=inp.notice_date, nod03=nod03, due=due, **numbers))
+        presumed = inp.notice_date + timedelta(days=t.presumed_receipt_days)
+        if inp.received_date is not None and inp.received_date > presumed:
+            late_due = inp.received_date + timedelta(days=t.late_receipt_rop_days)
+            late_note = _fill(
+                words.late_receipt,
+                received=inp.received_date,
+                late_by=(inp.received_date - inp.notice_date).days,
+                late_due=late_due,
+                **numbers,
+            )
 
     impact: Impact | None = None
     impact_text: str | None = None
@@ -250,25 +305,28 @@ def rop_calculator(inp: RopInput) -> RopOutput:
     chosen = [fact for group in groups for fact in facts.actions[group]]
     refs.extend(f.source for f in chosen)
 
-    sentences = [
-        f"NOD01 dated {inp.notice_date.isoformat()}: the NOD03 warning goes out on {nod03.isoformat()} "
-        f"(day {t.nod03_after_days}) and the ROP ends on {due.isoformat()} ({basis})."
-    ]
     if inp.inconsistency is not None and impact_text is not None:
         sentences.append(f"{facts.inconsistencies[inp.inconsistency].label} inconsistency: {_lower_first(impact_text)}")
-    # At most three sentences (dates, impact, termination + where today falls): answers quote it whole.
     status = (
         f"as of {inp.today.isoformat()}, {_PHASE_TEXT[phase].format(days=days_left, window=t.reinstatement_days)}"
         if phase is not None and inp.today is not None
         else None
     )
     if deadline is not None and inp.termination_date is not None:
-        sentences.append(
-            f"Terminated {inp.termination_date.isoformat()}: documents restoring eligibility must come in by "
-            f"{deadline.isoformat()} for reinstatement with no gap in coverage" + (f"; {status}." if status else ".")
-        )
+        # A termination question: the deadline first, then today's standing, then what to do.
+        terminated = _fill(words.terminated, termination=inp.termination_date, deadline=deadline, **numbers)
+        if phase == "reinstatement_closed":
+            sentences.insert(0, _fill(words.window_closed, deadline=deadline, **numbers))
+        elif status is not None:
+            sentences.insert(0, f"{terminated.rstrip('.')}; {status}.")
+        else:
+            sentences.insert(0, terminated)
+        # Always, open window or closed: the way back goes through RAC and the Service Center, never the carrier.
+        sentences.append(_fill(words.reinstate_how, **numbers))
     elif status is not None:
         sentences.append(f"{status[0].upper()}{status[1:]}.")
+    if late_note is not None:
+        sentences.append(late_note)
 
     return RopOutput(
         summary=" ".join(sentences),
@@ -277,6 +335,7 @@ def rop_calculator(inp: RopInput) -> RopOutput:
         nod03_date=nod03,
         rop_due_date=due,
         rop_basis=basis,
+        late_receipt_note=late_note,
         inconsistency=inp.inconsistency,
         impact=impact,
         impact_explanation=impact_text,

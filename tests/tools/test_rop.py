@@ -50,19 +50,75 @@ def test_nod03_and_due_dates(notice: str, nod03: str, due: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("received", "due"),
+    ("received", "late_due"),
     [
-        pytest.param(None, "2026-06-06", id="no-received-date"),
-        pytest.param("2026-03-03", "2026-06-06", id="received-same-day"),
-        pytest.param("2026-03-08", "2026-06-06", id="received-day-5-presumed"),
-        pytest.param("2026-03-09", "2026-06-07", id="received-day-6-late-90-from-receipt"),
+        pytest.param(None, None, id="no-received-date"),
+        pytest.param("2026-03-03", None, id="received-same-day"),
+        pytest.param("2026-03-08", None, id="received-day-5-not-late"),
+        pytest.param("2026-03-09", "2026-06-07", id="received-day-6-late"),
         pytest.param("2026-03-12", "2026-06-10", id="received-9-days-late"),
     ],
 )
-def test_late_receipt_edge(received: str | None, due: str) -> None:
-    """Received more than 5 days after the notice date: 90 days from receipt; otherwise 95 from notice."""
+def test_late_receipt_is_a_labelled_note_not_a_second_due_date(received: str | None, late_due: str | None) -> None:
+    """The due date is always NOD01 + 95 (what CalHEERS uses); a late notice adds a note naming the federal
+    rule (45 CFR 155.315(f)) and its date, saying the guide does not cover it and to call first."""
     out = run(notice_date="2026-03-03", received_date=received)
-    assert out.rop_due_date.isoformat() == due
+    assert out.rop_due_date.isoformat() == "2026-06-06"
+    if late_due is None:
+        assert out.late_receipt_note is None
+        return
+    note = out.late_receipt_note
+    assert note is not None
+    assert late_due in note
+    assert "45 CFR 155.315(f)" in note
+    assert "does not cover late receipt" in note
+    assert "Service Center" in note
+    assert note in out.summary
+    # The regulation is named; no extra page is cited for it.
+    assert out.sources == run(notice_date="2026-03-03").sources
+
+
+@pytest.mark.parametrize(
+    ("termination", "today", "phase", "deadline", "days_left"),
+    [
+        pytest.param("2026-01-02", None, None, "2026-02-01", None, id="no-today"),
+        pytest.param("2026-01-02", "2026-01-02", "reinstatement_window", "2026-02-01", 30, id="termination-day"),
+        pytest.param("2026-01-02", "2026-02-01", "reinstatement_window", "2026-02-01", 0, id="last-day"),
+        pytest.param("2026-01-02", "2026-02-02", "reinstatement_closed", "2026-02-01", None, id="day-after"),
+        pytest.param("2024-02-01", "2024-02-15", "reinstatement_window", "2024-03-02", 16, id="leap-february"),
+    ],
+)
+def test_termination_date_alone_answers_reinstatement(
+    termination: str, today: str | None, phase: str | None, deadline: str, days_left: int | None
+) -> None:
+    """No NOD01 date needed: the 30-day window from the termination date, today's standing, and always the
+    way back (Report a Change, then the Service Center, not the carrier)."""
+    out = run(termination_date=termination, **({"today": today} if today else {}))
+    assert out.notice_date is None
+    assert out.rop_due_date is None
+    assert out.reinstatement_deadline.isoformat() == deadline
+    assert out.phase == phase
+    assert out.days_left == days_left
+    assert "Report a Change" in out.summary
+    assert "carrier cannot reinstate" in out.summary
+    if phase == "reinstatement_closed":
+        assert "Qualifying Life Event" in out.summary
+        assert "future effective date" in out.summary
+        assert out.summary.startswith(f"The 30-day window closed on {deadline}")
+    else:
+        assert out.summary.startswith(
+            f"Terminated {termination}: documents restoring eligibility must come in by {deadline}"
+        )
+
+
+def test_no_date_at_all_names_what_is_missing() -> None:
+    """Neither a NOD01 date nor a termination date: one error naming what to give."""
+    from tools.errors import ToolInputError
+    from tools.registry import get_tool
+
+    with pytest.raises(ToolInputError, match="NOD01 date, or the termination date") as info:
+        get_tool("rop_calculator").run({"inconsistency": "income"})
+    assert info.value.field == "notice_date"
 
 
 @pytest.mark.parametrize(
@@ -184,7 +240,8 @@ def test_summary_is_plain_sentences_with_iso_dates() -> None:
         assert iso in out.summary
     assert "enrollment is terminated" in out.summary
     assert "28 days are left" in out.summary
-    assert len(re.findall(r"\.(?:\s|$)", out.summary)) <= 3  # at most three sentences
+    # Termination first (deadline and today's standing), the dates, the impact, the way back: four sentences.
+    assert len(re.findall(r"\.(?:\s|$)", out.summary)) <= 4
 
 
 def test_unknown_inconsistency_lists_the_accepted_kinds() -> None:
