@@ -18,7 +18,8 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
 
-from assistant.composer import Composition, compose_answer, tokenize
+from assistant.abstain import AbstainPolicy, abstain_signals
+from assistant.composer import Composition
 from assistant.errors import EmptyQuestionError, InvalidRequestError
 from assistant.models import (
     Answer,
@@ -35,7 +36,6 @@ from assistant.pii import redact_pii
 from assistant.routing import Plan, PlannedCall, plan_turn
 from assistant.settings import Settings, get_settings
 from assistant.store import ConversationStore
-from ingest.retrieval import normalize_query
 from tools.errors import EnrollerToolError
 from tools.facts import knowledge_file, load_facts
 from tools.models import ToolOutput
@@ -45,13 +45,6 @@ log = logging.getLogger("enroller.assistant")
 
 PACIFIC = ZoneInfo("America/Los_Angeles")
 RETRIEVAL_K = 6
-
-
-class AbstainPolicy(BaseModel):
-    """When a document answer is too weak to give (knowledge/assistant.yaml)."""
-
-    min_dense: float
-    min_overlap: float
 
 
 class AssistantTexts(BaseModel):
@@ -122,6 +115,10 @@ class Assistant:
 
                 self._retriever = Retriever.open(self._index_dir)
         return list(self._retriever.search(query, k=k))
+
+    def _term_index(self) -> Any | None:
+        """The keyword index's term statistics (None with an injected search function)."""
+        return self._retriever.bm25 if self._retriever is not None else None
 
     # --- the turn ------------------------------------------------------------------------------------
 
@@ -267,7 +264,7 @@ class Assistant:
             ctx.trace.append(TraceStep(step="retrieve", detail="no passages found"))
             return None
         ctx.trace.append(TraceStep(step="retrieve", detail=_hits_detail(hits)))
-        signals = abstain_signals(plan.query, hits)
+        signals = abstain_signals(plan.query, hits, self._term_index())
         reason = signals.abstain_reason(self.texts.abstain)
         if reason is not None:
             log.info("abstain: %s", reason)
@@ -314,50 +311,6 @@ class Assistant:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-@dataclass(frozen=True)
-class AbstainSignals:
-    """What decides whether a document answer is given: the best passage's similarity to the question, and
-    the share of the question's terms that the composed answer contains."""
-
-    dense: float | None
-    overlap: float
-    composition: Composition
-
-    def abstain_reason(self, policy: AbstainPolicy) -> str | None:
-        """Why to abstain under `policy`, or None to answer."""
-        if self.dense is not None and self.dense < policy.min_dense:
-            return f"best passage similarity {self.dense:.2f} < min_dense {policy.min_dense:.2f}"
-        if not self.composition.sentences:
-            return "no sentence of the passages matches the question"
-        if self.overlap < policy.min_overlap:
-            return f"answer covers {self.overlap:.2f} of the question's terms < min_overlap {policy.min_overlap:.2f}"
-        return None
-
-    def describe(self) -> str:
-        """The signals as one line for the trace."""
-        dense = f"{self.dense:.2f}" if self.dense is not None else "n/a"
-        return f"similarity {dense}, term overlap {self.overlap:.2f}, composer score {self.composition.score:.2f}"
-
-
-def abstain_signals(question: str, hits: Sequence[Any]) -> AbstainSignals:
-    """Compose an answer from `hits` and measure it: the one signal the engine and the calibration share."""
-    # The question in the toolkits' words ("termed" -> "terminated termination") for sentence matching too.
-    query = normalize_query(question)
-    composition = compose_answer(query, hits)
-    dense = getattr(hits[0], "dense_score", None) if hits else None
-    return AbstainSignals(
-        dense=float(dense) if dense is not None else None,
-        overlap=answer_overlap(query, composition),
-        composition=composition,
-    )
-
-
-def answer_overlap(query: str, composition: Composition) -> float:
-    """Share of the question's terms that the composed answer contains."""
-    q = set(tokenize(query))
-    return len(q & set(tokenize(composition.text))) / len(q) if q else 0.0
 
 
 class _Draft:

@@ -195,7 +195,7 @@ def batch_marginal_ms(index: Path, workdir: Path) -> float:
 
 def calibrate(index: Path, split: str) -> None:
     """Grid-search the abstention thresholds on a split and print the trade-off (retrieval signals only)."""
-    from assistant.engine import abstain_signals
+    from assistant.abstain import abstain_signals
     from ingest.retrieval import Retriever
 
     retriever = Retriever.open(index)
@@ -207,7 +207,7 @@ def calibrate(index: Path, split: str) -> None:
         hits = retriever.search(question, k=6)
         if not hits:
             return 0.0, 0.0
-        found = abstain_signals(question, hits)
+        found = abstain_signals(question, hits, retriever.bm25)
         return (found.dense if found.dense is not None else 1.0), found.overlap
 
     doc_signals = [signals(q["question"]) for q in docs]

@@ -47,6 +47,14 @@ class BM25Index:
                 postings.setdefault(term, {})[doc_id] = count
         return cls(postings, lengths)
 
+    def idf(self, term: str) -> float:
+        """The term's inverse document frequency; a term no chunk holds gets the highest possible value."""
+        found = self._idf.get(term)
+        return found if found is not None else math.log(1 + (self.size + 0.5) / 0.5)
+
+    def __contains__(self, term: object) -> bool:
+        return term in self._idf
+
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every document for `query` (0 where no term matches)."""
         out = np.zeros(self.size, dtype=np.float32)

@@ -1,0 +1,143 @@
+"""When not to answer from the documents: signals measured on the passages the answer would stand on.
+
+Three signals, each a property of the question and the chosen passages rather than of a topic list:
+- `dense`: how similar the best passage is to the question (MiniLM cosine, blended with its best window);
+- `overlap`: the share of the question's terms that the composed answer contains;
+- `coverage`: the share of the question's *subject* weight that the composed answer contains, where a
+  term weighs its corpus IDF times how unusual it is in everyday English (`wordfreq`): "commission" or
+  "NOD02", absent from the answer, weigh a lot; "she", "want" or "way" nothing. A question whose subject
+  the passage never mentions is one the documents do not answer, however close the nearest slide is.
+
+Thresholds live in knowledge/assistant.yaml and are calibrated on the fresh set's dev split
+(`evals/calibrate_abstention.py`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Protocol
+
+from pydantic import BaseModel
+
+from assistant.composer import Composition, compose_answer, tokenize
+from ingest.glossary import normalize_query
+from ingest.text import tokenize as index_tokenize
+
+_WORD = re.compile(r"[a-z0-9][a-z0-9'/\-]*")
+# Zipf frequency (log10 per billion words) at which an English word stops carrying a subject: "want" is
+# 6.0, "phone" 5.3, "commission" 4.9, "storefront" 2.9. Linear between the two bounds.
+_COMMON_ZIPF = 6.0
+_RARE_ZIPF = 4.0
+
+
+class AbstainPolicy(BaseModel):
+    """When a document answer is too weak to give (knowledge/assistant.yaml)."""
+
+    min_dense: float
+    min_overlap: float
+    min_coverage: float = 0.0
+
+
+class TermIndex(Protocol):
+    """What coverage needs from the keyword index: a term's IDF and whether the corpus holds it."""
+
+    def idf(self, term: str) -> float: ...
+
+    def __contains__(self, term: object) -> bool: ...
+
+
+@dataclass(frozen=True)
+class AbstainSignals:
+    """The signals for one question and its passages, and the answer composed from them."""
+
+    dense: float | None
+    overlap: float
+    coverage: float | None
+    missing: tuple[str, ...]
+    composition: Composition
+
+    def abstain_reason(self, policy: AbstainPolicy) -> str | None:
+        """Why to abstain under `policy`, or None to answer."""
+        if self.dense is not None and self.dense < policy.min_dense:
+            return f"best passage similarity {self.dense:.2f} < min_dense {policy.min_dense:.2f}"
+        if not self.composition.sentences:
+            return "no sentence of the passages matches the question"
+        if self.overlap < policy.min_overlap:
+            return f"answer covers {self.overlap:.2f} of the question's terms < min_overlap {policy.min_overlap:.2f}"
+        if self.coverage is not None and self.coverage < policy.min_coverage:
+            missing = ", ".join(self.missing) or "-"
+            return (
+                f"answer covers {self.coverage:.2f} of the question's subject < min_coverage "
+                f"{policy.min_coverage:.2f} (missing: {missing})"
+            )
+        return None
+
+    def describe(self) -> str:
+        """The signals as one line for the trace."""
+        dense = f"{self.dense:.2f}" if self.dense is not None else "n/a"
+        coverage = f"{self.coverage:.2f}" if self.coverage is not None else "n/a"
+        return (
+            f"similarity {dense}, term overlap {self.overlap:.2f}, subject coverage {coverage}, "
+            f"composer score {self.composition.score:.2f}"
+        )
+
+
+def abstain_signals(question: str, hits: Sequence[Any], terms: TermIndex | None = None) -> AbstainSignals:
+    """Compose an answer from `hits` and measure it: the one signal the engine and the calibration share.
+    Without a `terms` index (a test's fake search) there is no coverage signal."""
+    # The question in the toolkits' words ("termed" -> "terminated termination") for sentence matching too.
+    query = normalize_query(question)
+    composition = compose_answer(query, hits)
+    dense = getattr(hits[0], "dense_score", None) if hits else None
+    coverage: float | None = None
+    missing: tuple[str, ...] = ()
+    if terms is not None:
+        coverage, missing = subject_coverage(query, composition.text, terms)
+    return AbstainSignals(
+        dense=float(dense) if dense is not None else None,
+        overlap=answer_overlap(query, composition),
+        coverage=coverage,
+        missing=missing,
+        composition=composition,
+    )
+
+
+def answer_overlap(query: str, composition: Composition) -> float:
+    """Share of the question's terms that the composed answer contains."""
+    q = set(tokenize(query))
+    return len(q & set(tokenize(composition.text))) / len(q) if q else 0.0
+
+
+def subject_weights(query: str, terms: TermIndex) -> dict[str, float]:
+    """Each index term of the question with its subject weight (corpus IDF × everyday-English rarity)."""
+    weights: dict[str, float] = {}
+    for word in _WORD.findall(query.lower()):
+        tokens = index_tokenize(word)
+        if not tokens:
+            continue
+        term = tokens[0]
+        weights[term] = max(weights.get(term, 0.0), terms.idf(term) * _rarity(word))
+    return weights
+
+
+def subject_coverage(query: str, answer: str, terms: TermIndex) -> tuple[float, tuple[str, ...]]:
+    """The share of the question's subject weight found in `answer`, and the heaviest missing terms."""
+    weights = subject_weights(query, terms)
+    total = sum(weights.values())
+    if total <= 0:
+        return 1.0, ()
+    present = set(index_tokenize(answer))
+    covered = sum(w for t, w in weights.items() if t in present)
+    missing = sorted((t for t in weights if t not in present and weights[t] > 0), key=lambda t: -weights[t])
+    return covered / total, tuple(missing[:3])
+
+
+@cache
+def _rarity(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    zipf = zipf_frequency(word, "en")
+    return min(1.0, max(0.0, (_COMMON_ZIPF - zipf) / (_COMMON_ZIPF - _RARE_ZIPF)))
