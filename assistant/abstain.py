@@ -39,6 +39,9 @@ class AbstainPolicy(BaseModel):
     min_dense: float
     min_overlap: float
     min_coverage: float = 0.0
+    #: Coverage is required only of passages less similar than this: a close passage may answer in other
+    #: words ("upload files" for "attach a screenshot"); a loosely related one must share the subject.
+    coverage_below_similarity: float = 1.0
 
 
 class TermIndex(Protocol):
@@ -67,7 +70,8 @@ class AbstainSignals:
             return "no sentence of the passages matches the question"
         if self.overlap < policy.min_overlap:
             return f"answer covers {self.overlap:.2f} of the question's terms < min_overlap {policy.min_overlap:.2f}"
-        if self.coverage is not None and self.coverage < policy.min_coverage:
+        loose = self.dense is None or self.dense < policy.coverage_below_similarity
+        if self.coverage is not None and loose and self.coverage < policy.min_coverage:
             missing = ", ".join(self.missing) or "-"
             return (
                 f"answer covers {self.coverage:.2f} of the question's subject < min_coverage "
@@ -95,7 +99,7 @@ def abstain_signals(question: str, hits: Sequence[Any], terms: TermIndex | None 
     coverage: float | None = None
     missing: tuple[str, ...] = ()
     if terms is not None:
-        coverage, missing = subject_coverage(query, composition.text, terms)
+        coverage, missing = subject_coverage(query, composition.context or composition.text, terms)
     return AbstainSignals(
         dense=float(dense) if dense is not None else None,
         overlap=answer_overlap(query, composition),

@@ -35,6 +35,10 @@ class HitLike(Protocol):
 
 MAX_SENTENCES = 4
 MAX_WORDS = 90
+#: Words the shaped answer may run to: the direct sentence plus at most two supporting ones.
+SHAPE_WORDS = 90
+_SHAPE_WORD_COST = 0.003
+_SHAPE_EXCERPT_COST = 0.05
 
 _MARKER = re.compile(r"\[(?P<key>[a-z_]+)\s+(?P<pages>p\.?\s*\d+(?:\s*[,–-]\s*(?:p\.?\s*)?\d+)*)\]")
 _PAGE_NUMBER = re.compile(r"\d+")
@@ -50,6 +54,8 @@ class Composition:
     sentences: tuple[str, ...]
     citations: tuple[Citation, ...]
     score: float
+    #: The passage lines the answer was chosen from (what abstention checks the question's subject against).
+    context: str = ""
 
     @property
     def text(self) -> str:
@@ -275,14 +281,98 @@ def compose_answer(question: str, hits: Sequence[HitLike], *, max_sentences: int
         if extra.score >= 0.8 * chosen[0].score and extra.terms - known and fits:
             chosen.append(extra)
     chosen = _fill(chosen, excerpts, unit_lists)
-    sentences: list[str] = []
-    citations: list[Citation] = []
-    for excerpt in chosen:
-        for sentence in _render(excerpt.units):
-            if len(sentences) < max_sentences and sentence not in sentences:
-                sentences.append(sentence)
-        citations.extend(c for u in excerpt.units for c in u.citations)
-    return Composition(sentences=tuple(sentences), citations=tuple(unique_citations(citations)), score=chosen[0].score)
+    pieces = [
+        (sentence, cites, k)
+        for k, excerpt in enumerate(chosen)
+        for sentence, cites in _render_cited(excerpt.units)
+        if sentence
+    ]
+    lead, support = _shape(pieces, q_terms, idf, wants_number, max_sentences)
+    kept = [pieces[lead], *(pieces[i] for i in support)]
+    sentences = tuple(dict.fromkeys(text for text, _, _ in kept))
+    # A page is cited only for the sentences shown from it.
+    citations = unique_citations(c for _, cites, _ in kept for c in cites)
+    # What abstention checks the question's subject against: the passages the answer was chosen from.
+    context = " ".join(hit.text for hit in hits[:3])
+    return Composition(sentences=sentences, citations=tuple(citations), score=chosen[0].score, context=context)
+
+
+def _shape(
+    pieces: Sequence[tuple[str, tuple[Citation, ...], int]],
+    question_terms: set[str],
+    idf: Callable[[str], float],
+    wants_number: bool,
+    max_sentences: int,
+) -> tuple[int, list[int]]:
+    """The direct answer first: the sentence that covers most of the question (a number when the question
+    asks for one), then at most `max_sentences - 1` supporting sentences that follow it in the same passage,
+    within the word budget."""
+    total = sum(idf(t) for t in question_terms) or 1.0
+
+    def score(n: int) -> float:
+        text, _, k = pieces[n]
+        covered = set(tokenize(text)) & question_terms
+        number = 0.08 if wants_number and any(ch.isdigit() for ch in text) else 0.0
+        # A bare heading is no answer; a long line wins only by covering more, not by being long.
+        heading = _HEADING_COST if _heading_like(text) else 0.0
+        # Lines of the best excerpt are preferred a little: another passage leads only by covering more.
+        prior = _SHAPE_EXCERPT_COST * k
+        return sum(idf(t) for t in covered) / total + number - heading - prior - _SHAPE_WORD_COST * len(text.split())
+
+    best = list(range(len(pieces)))
+
+    lead = max(best, key=lambda n: (score(n), -n))
+    budget = SHAPE_WORDS - len(pieces[lead][0].split())
+    support: list[int] = []
+    # Supporting lines: what follows the lead in its passage, then what came before it, then the other
+    # passages' lines, while the budget lasts.
+    order = [
+        *range(lead + 1, len(pieces)),
+        *range(lead - 1, -1, -1),
+    ]
+    order.sort(key=lambda n: (pieces[n][2] != pieces[lead][2], n < lead, abs(n - lead)))
+    for n in order:
+        if len(support) >= max_sentences - 1:
+            break
+        words = len(pieces[n][0].split())
+        if words > budget:
+            continue
+        support.append(n)
+        budget -= words
+    support.sort(key=lambda n: (pieces[n][2] != pieces[lead][2], n))
+    return lead, support
+
+
+def _render_cited(units: Sequence[_Unit]) -> list[tuple[str, tuple[Citation, ...]]]:
+    """`_render`, keeping with each sentence the citations of the lines it was made from."""
+    out: list[tuple[str, tuple[Citation, ...]]] = []
+    pending: list[_Unit] = []
+    for unit in units:
+        pending.append(unit)
+        if unit.text.strip().endswith((".", "!", "?")):
+            out.append(_cited_sentence(pending))
+            pending = []
+    if pending:
+        out.append(_cited_sentence(pending))
+    return out
+
+
+def _cited_sentence(units: list[_Unit]) -> tuple[str, tuple[Citation, ...]]:
+    text = clean_sentence(_join([u.text.strip() for u in units]))
+    return text, tuple(c for u in units for c in u.citations)
+
+
+_URL = re.compile(r"\(?\b(?:https?://|www\.)\S+\)?", re.IGNORECASE)
+# Footnote markers glued to a word or stop ("coverage.ii", "form.1") and stray reference brackets.
+_FOOTNOTE = re.compile(r"(?<=[a-z.,;:)])(?:i{1,3}|iv|vi{0,3})(?=[\s.,;]|$)|(?<=[.,;:])\d{1,2}(?=\s|$)")
+
+
+def clean_sentence(text: str) -> str:
+    """A sentence fit to show: no links, no footnote markers, single spaces."""
+    text = _URL.sub("", text)
+    text = _FOOTNOTE.sub("", text)
+    text = re.sub(r"\s+([.,;:])", r"\1", text)
+    return " ".join(text.split())
 
 
 def _render(units: Sequence[_Unit]) -> list[str]:

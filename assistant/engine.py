@@ -264,7 +264,8 @@ class Assistant:
             ctx.trace.append(TraceStep(step="retrieve", detail="no passages found"))
             return None
         ctx.trace.append(TraceStep(step="retrieve", detail=_hits_detail(hits)))
-        signals = abstain_signals(plan.query, hits, self._term_index())
+        # Search with the conversation, but compose and judge the answer against the question asked now.
+        signals = abstain_signals(plan.focus or plan.query, hits, self._term_index())
         reason = signals.abstain_reason(self.texts.abstain)
         if reason is not None:
             log.info("abstain: %s", reason)

@@ -152,6 +152,8 @@ class Plan:
     followup: str | None = None
     pending: dict[str, Any] | None = None
     matched: list[str] = field(default_factory=list)
+    #: The words the answer must address (the question itself), when `query` adds the conversation to it.
+    focus: str = ""
 
 
 def _hits(patterns: Patterns, text: str) -> list[str]:
@@ -161,6 +163,10 @@ def _hits(patterns: Patterns, text: str) -> list[str]:
 _WORD = re.compile(r"[a-z0-9']+")
 _PLACEHOLDER = re.compile(r"\[(?:SSN|ITIN|PHONE|EMAIL|DOB)\]")
 _REFERS_BACK = re.compile(r"\b(?:that|this|it|them|those|same|what about|how about|and if)\b", re.IGNORECASE)
+# The consumer talked about before ("can the carrier reinstate her?"): enough to search with the last question.
+_CONSUMER_PRONOUN = re.compile(r"\b(?:she|he|her|him|they|their)\b", re.IGNORECASE)
+#: A question this short that refers back is searched together with the question before it.
+_FOLLOWUP_WORDS = 8
 
 
 def _content_words(text: str, meta: set[str]) -> list[str]:
@@ -462,7 +468,7 @@ def plan_turn(
 
     if _hits(rules.smalltalk, text):
         return Plan(intent="smalltalk", matched=_hits(rules.smalltalk, text))
-    return Plan(intent="documents", retrieve=True, query=_document_query(text, history), matched=[])
+    return Plan(intent="documents", retrieve=True, query=_document_query(text, history), matched=[], focus=text)
 
 
 def expand_shorthand(text: str, shorthand: dict[str, str]) -> str:
@@ -485,6 +491,6 @@ def _document_query(text: str, history: list[Answer]) -> str:
     """A short follow-up ("and for DACA?") is searched together with the question before it."""
     words = _WORD.findall(text.lower())
     previous = _previous_question(history)
-    if previous and len(words) <= 5 and _REFERS_BACK.search(text):
+    if previous and len(words) <= _FOLLOWUP_WORDS and (_REFERS_BACK.search(text) or _CONSUMER_PRONOUN.search(text)):
         return f"{previous} {text}"
     return text
