@@ -39,6 +39,16 @@ class Settings(BaseSettings):
     llm_api_key: str | None = Field(default=None, description="API key for the LLM (else the provider's own var).")
     llm_timeout: float = Field(default=30.0, gt=0, description="Seconds before an LLM call is abandoned.")
     log_level: str = Field(default="WARNING", description="Python logging level name.")
+    public_url: str | None = Field(
+        default=None, description="Where the HTTP app is reachable; Slack sources link to PUBLIC_URL/documents/…."
+    )
+    slack_helpers: str | None = Field(
+        default=None, description="Slack user group id (S…) tagged when someone asks for a person's help."
+    )
+    slack_follow_ups: bool = Field(
+        default=True, description="Answer the asker's next messages in a thread it answered, without a new mention."
+    )
+    portal_url: str | None = Field(default=None, description="Link to the Enroller Portal in 'Still need help?'.")
 
     @property
     def resolved_index_dir(self) -> Path:

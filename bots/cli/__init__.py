@@ -10,7 +10,9 @@ from collections.abc import Sequence
 from bots.cli import ask as cli_ask
 from bots.cli import check as cli_check
 from bots.cli import eval as cli_eval
+from bots.cli import feedback as cli_feedback
 from bots.cli import index as cli_index
+from bots.cli import slack as cli_slack
 from bots.cli.common import EXIT_OK, EnrollerParser, UsageError, fail, print_json
 from tools.errors import EnrollerError
 
@@ -96,6 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
     cli_ask.register(sub)  # ask, chat, demo
     cli_check.register(sub)  # check
     cli_eval.register(sub)  # eval
+    cli_slack.register(sub)  # slack (Socket Mode)
+    cli_feedback.register(sub)  # feedback export
     return parser
 
 

@@ -1,0 +1,174 @@
+"""Events over real HTTP: threads, DMs, follow-ups, what is ignored, retries, signatures, escaping, PII."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.bots.slack.conftest import PUBLIC_URL, SlackServer, mention, message
+from tests.bots.slack.fake_slack import BOT_ID, BOT_USER, FakeSlack
+
+
+def _texts(blocks: list[dict]) -> str:
+    return json.dumps(blocks, ensure_ascii=False)
+
+
+def test_mention_is_answered_in_its_thread_with_sources(slack: SlackServer, fake_slack: FakeSlack) -> None:
+    """An @-mention gets 👀, then a threaded reply: answer sections, linked sources, 👍/👎 and "Still need help?"."""
+    resp = slack.event(mention("can carriers reinstate after an ROP termination?"), event_id="Ev1")
+    assert resp.status == 200
+    assert fake_slack.methods() == ["reactions.add", "reactions.remove", "chat.postMessage"]
+    assert fake_slack.named("reactions.add")[0].args["name"] == "eyes"
+    post = fake_slack.named("chat.postMessage")[0].args
+    assert post["channel"] == "C1"
+    assert post["thread_ts"] == "1700000000.000100"
+    assert post["unfurl_links"] is False
+    assert post["unfurl_media"] is False
+    kinds = [b["type"] for b in post["blocks"]]
+    assert kinds[-3:] == ["context", "context_actions", "actions"]
+    sources = post["blocks"][-3]["elements"][0]["text"]
+    assert sources == f"[1] <{PUBLIC_URL}/documents/rop-guide.pdf#page=8|ROP guide, p. 8>"
+    assert "carriers cannot process ROP reinstatements" in _texts(post["blocks"])
+    feedback = post["blocks"][-2]["elements"][0]
+    assert feedback["type"] == "feedback_buttons"
+    assert feedback["negative_button"]["value"].startswith("-1|")
+
+
+def test_thread_follow_up_needs_no_mention(slack: SlackServer, fake_slack: FakeSlack) -> None:
+    """The asker's next message in a thread the app answered is answered; others' messages and other threads are not."""
+    slack.event(mention("can carriers reinstate after an ROP termination?"), event_id="Ev1")
+    root = "1700000000.000100"
+    thread = {"thread_ts": root, "parent_user_id": "U1"}
+    slack.event(message("and who can reinstate them then?", ts="1700000000.000200", **thread), event_id="Ev2")
+    slack.event(message("I have a question too", ts="1700000000.000300", user="U2", **thread), event_id="Ev3")
+    other = {"thread_ts": "1600000000.000100", "parent_user_id": "U1"}
+    slack.event(message("a thread it was never asked into", ts="1600000000.000200", **other), event_id="Ev4")
+    slack.event(message("a plain channel message", ts="1700000001.000100"), event_id="Ev5")
+    posts = fake_slack.named("chat.postMessage")
+    assert [p.args["thread_ts"] for p in posts] == [root, root]
+    history = slack.assistant.store.history(f"slack:T0001:C1:{root}")
+    assert [t.question for t in history] == [
+        "can carriers reinstate after an ROP termination?",
+        "and who can reinstate them then?",
+    ]
+
+
+def test_mention_inside_the_thread_is_answered_once(slack: SlackServer, fake_slack: FakeSlack) -> None:
+    """A follow-up that mentions the app again arrives twice (message and app_mention) and is answered once."""
+    slack.event(mention("can carriers reinstate after an ROP termination?"), event_id="Ev1")
+    root = "1700000000.000100"
+    text = f"<@{BOT_USER}> and then?"
+    thread = {"thread_ts": root, "parent_user_id": "U1"}
+    slack.event(message(text, ts="1700000000.000200", **thread), event_id="Ev2")
+    slack.event(mention("and then?", ts="1700000000.000200", thread_ts=root), event_id="Ev3")
+    assert len(fake_slack.named("chat.postMessage")) == 2
+
+
+def test_dm_is_answered_in_the_dm_thread_with_status_and_stream(slack: SlackServer, fake_slack: FakeSlack) -> None:
+    """A DM sets the assistant's thinking status and streams the answer, ending with sources and feedback."""
+    slack.event(
+        message("can carriers reinstate after an ROP termination?", ts="1.5", channel="D1", channel_type="im"),
+        event_id="Ev1",
+    )
+    methods = fake_slack.methods()
+    assert methods[:2] == ["assistant.threads.setStatus", "chat.startStream"]
+    assert methods[-1] == "chat.stopStream"
+    assert "chat.postMessage" not in methods
+    status = fake_slack.named("assistant.threads.setStatus")[0].args
+    assert status["channel_id"] == "D1"
+    assert status["thread_ts"] == "1.5"
+    assert status["loading_messages"]
+    streams = [c.args for c in fake_slack.calls if c.method.endswith("Stream")]
+    # slack_sdk buffers appended text and sends it as markdown_text or as chunks, depending on its size.
+    streamed = "".join(a.get("markdown_text", "") + "".join(ch["text"] for ch in a.get("chunks", [])) for a in streams)
+    assert "carriers cannot process ROP reinstatements" in streamed
+    stop = fake_slack.named("chat.stopStream")[0].args
+    assert [b["type"] for b in stop["blocks"]] == ["context", "context_actions", "actions"]
+    assert not fake_slack.named("reactions.add")
+
+
+def test_dm_falls_back_to_a_message_when_streaming_is_refused(slack: SlackServer, fake_slack: FakeSlack) -> None:
+    """Where Slack refuses the agent features (status, stream), the DM gets 👀 and an ordinary threaded reply."""
+    fake_slack.fail.update({"assistant.threads.setStatus": "not_allowed", "chat.startStream": "not_allowed"})
+    slack.event(
+        message("can carriers reinstate after an ROP termination?", ts="1.5", channel="D1", channel_type="im"),
+        event_id="Ev1",
+    )
+    assert "reactions.add" in fake_slack.methods()
+    post = fake_slack.named("chat.postMessage")[0].args
+    assert post["channel"] == "D1"
+    assert post["thread_ts"] == "1.5"
+
+
+def test_bots_edits_deletions_and_own_messages_are_ignored(slack: SlackServer, fake_slack: FakeSlack) -> None:
+    """Other bots, the app itself, edits and deletions never get an answer, not even in a DM."""
+    dm = {"channel": "D1", "channel_type": "im"}
+    events = [
+        message("hello from a bot", ts="1.1", user="U9", bot_id="B9", subtype="bot_message", **dm),
+        message("a bot user", ts="1.2", user="U9", bot_id="B9", **dm),
+        message("my own answer", ts="1.3", user=BOT_USER, bot_id=BOT_ID, **dm),
+        message("", ts="1.4", subtype="message_changed", message={"text": "edited", "user": "U1"}, **dm),
+        message("", ts="1.5", subtype="message_deleted", deleted_ts="1.1", **dm),
+        mention("from a bot", ts="1.6", bot_id="B9"),
+    ]
+    for number, event in enumerate(events):
+        assert slack.event(event, event_id=f"Ev{number}").status == 200
+    assert fake_slack.methods() == []
+
+
+def test_retries_are_not_answered_twice_even_by_another_instance(
+    make_server: Callable[[], SlackServer], fake_slack: FakeSlack
+) -> None:
+    """Slack's retry (same event_id, X-Slack-Retry-Num) is acked but not answered, also by a second app instance
+    that shares only the database file."""
+    first, second = make_server(), make_server()
+    event = mention("can carriers reinstate after an ROP termination?")
+    assert first.event(event, event_id="EvRetry").status == 200
+    retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+    assert second.event(event, event_id="EvRetry", **retry).status == 200
+    assert first.event(event, event_id="EvRetry", **{"X-Slack-Retry-Num": "2"}).status == 200
+    assert len(fake_slack.named("chat.postMessage")) == 1
+    assert len(fake_slack.named("reactions.add")) == 1
+
+
+def test_bad_and_stale_signatures_are_rejected(slack: SlackServer, fake_slack: FakeSlack) -> None:
+    """A wrong secret, a tampered body or a request older than five minutes gets 401 and does nothing."""
+    body = json.dumps({"type": "event_callback", "event_id": "EvBad", "event": mention("hi")})
+    assert slack.post(body, "application/json", secret="not-the-secret").status == 401
+    assert slack.post(body, "application/json", timestamp=int(time.time()) - 6 * 60).status == 401
+    assert slack.post(body, "application/json", signed_body=body.replace("hi", "ho")).status == 401
+    assert fake_slack.methods() == []
+    assert slack.assistant.store.record_event("EvBad")  # never recorded: the retry of a real delivery still works
+
+
+def test_document_text_cannot_ping_the_channel_or_make_links(slack: SlackServer, fake_slack: FakeSlack) -> None:
+    """`<!channel>` and `<http://x|y>` in a PDF's text reach Slack escaped, as plain text."""
+    slack.event(mention("who processes binder payments?"), event_id="Ev1")
+    post = fake_slack.named("chat.postMessage")[0].args
+    sent = _texts(post["blocks"]) + post["text"]
+    assert "&lt;!channel&gt;" in sent
+    assert "&lt;http://x|y&gt;" in sent
+    assert "&amp; the carrier" in sent
+    assert "<!channel>" not in sent
+    assert "<http://x|y>" not in sent
+
+
+def test_pii_is_answered_without_it_and_the_author_reminded(
+    slack: SlackServer, fake_slack: FakeSlack, database: Path, tmp_path: Path
+) -> None:
+    """An SSN in a mention: answered with it redacted, an ephemeral reminder to the author, nothing stored raw."""
+    slack.event(mention("client SSN 123-45-6789, can carriers reinstate after an ROP termination?"), event_id="Ev1")
+    reminder = fake_slack.named("chat.postEphemeral")[0].args
+    assert reminder["user"] == "U1"
+    assert reminder["channel"] == "C1"
+    assert "an SSN" in reminder["text"]
+    post = fake_slack.named("chat.postMessage")[0].args
+    assert "123-45-6789" not in json.dumps(fake_slack.named("chat.postMessage")[0].args)
+    assert post["thread_ts"] == "1700000000.000100"
+    stored = b"".join(p.read_bytes() for p in database.parent.glob(f"{database.name}*"))
+    assert b"123-45-6789" not in stored
+    assert b"[SSN]" in stored
+    logs = b"".join(p.read_bytes() for p in tmp_path.rglob("*.log"))
+    assert b"123-45-6789" not in logs
