@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from bots.cli import ask as cli_ask
 from bots.cli import check as cli_check
 from bots.cli import index as cli_index
+from bots.cli import serve as cli_serve
 from bots.cli.common import EXIT_OK, EnrollerParser, UsageError, fail, print_json
 from tools.errors import EnrollerError
 
@@ -94,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_index.register(sub)  # ingest, search
     cli_ask.register(sub)  # ask, chat, demo
     cli_check.register(sub)  # check
+    cli_serve.register(sub)  # serve
     return parser
 
 

@@ -1,0 +1,68 @@
+"""Request body limits, enforced before any body reaches a handler (pure ASGI middleware)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from bots.http.errors import error_body
+
+#: API bodies are a question or a description: nobody types 16 KB.
+MAX_BODY_BYTES = 16 * 1024
+#: The help-request form carries screenshots.
+MAX_FORM_BYTES = 8 * 1024 * 1024
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class BodyLimitMiddleware:
+    """Answer 413 for a body over the limit (declared by Content-Length, or counted as it streams in)."""
+
+    def __init__(self, app: ASGIApp, *, limit: int = MAX_BODY_BYTES, large: dict[str, int] | None = None) -> None:
+        self.app = app
+        self.limit = limit
+        self.large = large or {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.large.get(scope["path"], self.limit)
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await _reject(limit, scope, receive, send)
+            return
+        seen = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise _TooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except _TooLarge:
+            if started:
+                raise
+            await _reject(limit, scope, receive, send)
+
+
+async def _reject(limit: int, scope: Scope, receive: Receive, send: Send) -> None:
+    message = f"request body too large: at most {limit // 1024} KB"
+    response: Any = JSONResponse(error_body(message), status_code=413, headers={"Connection": "close"})
+    await response(scope, receive, send)
