@@ -15,10 +15,6 @@ MAX_BODY_BYTES = 16 * 1024
 MAX_FORM_BYTES = 8 * 1024 * 1024
 
 
-class _TooLarge(Exception):
-    pass
-
-
 class BodyLimitMiddleware:
     """Answer 413 for a body over the limit (declared by Content-Length, or counted as it streams in)."""
 
@@ -36,30 +32,32 @@ class BodyLimitMiddleware:
         if declared is not None and declared.isdigit() and int(declared) > limit:
             await _reject(limit, scope, receive, send)
             return
+        # Read the whole body first (it is small, or refused): FastAPI turns any error raised while it reads the
+        # body into a 400, so a limit hit mid-stream must be answered here, before the app runs.
+        chunks: list[bytes] = []
         seen = 0
-        started = False
-
-        async def counting_receive() -> Message:
-            nonlocal seen
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > limit:
-                    raise _TooLarge
-            return message
+            if message["type"] != "http.request":
+                return  # the client went away
+            chunk = message.get("body", b"")
+            seen += len(chunk)
+            if seen > limit:
+                await _reject(limit, scope, receive, send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        replayed = False
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+            return await receive()
 
-        try:
-            await self.app(scope, counting_receive, tracking_send)
-        except _TooLarge:
-            if started:
-                raise
-            await _reject(limit, scope, receive, send)
+        await self.app(scope, replay, send)
 
 
 async def _reject(limit: int, scope: Scope, receive: Receive, send: Send) -> None:

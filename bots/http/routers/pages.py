@@ -111,7 +111,8 @@ async def submit_help_request_page(  # noqa: PLR0917 (FastAPI passes each form f
     try:
         case = check_case_number(case_number)
     except InvalidInputError as exc:
-        errors["case_number"] = str(exc).removeprefix("case_number: ").capitalize()
+        reason = str(exc).removeprefix("case_number: ")
+        errors["case_number"] = reason[:1].upper() + reason[1:]
         case = None
     if errors:
         return _render(request, "help_request.html", 422, categories=categories, values=values, errors=errors)
