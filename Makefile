@@ -11,13 +11,22 @@ export ANONYMIZED_TELEMETRY := False
 
 install: $(VENV)/.installed
 
-# What the tests need from Debian: PostgreSQL for the store tests' throwaway server (they fail in CI without
-# it; CI runs as root). `make run` does not need it.
-system-deps:
+# What the tests need from Debian: PostgreSQL for the store tests' throwaway server, chromium for the browser
+# tests (Playwright drives it; never `playwright install`); and axe-core from npm into .cache/npm for the
+# accessibility check. They fail in CI without them; CI runs as root. `make run` does not need them.
+AXE_JS := .cache/npm/node_modules/axe-core/axe.min.js
+system-deps: $(AXE_JS)
 	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
 	fi
+	@if ! [ -x /usr/bin/chromium ]; then \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	fi
+
+$(AXE_JS):
+	npm install --silent --no-audit --no-fund --prefix .cache/npm axe-core@4
 
 # torch goes first and pinned: the CPU wheel is on disk, an unpinned resolve pulls CUDA builds.
 $(VENV)/.installed: pyproject.toml

@@ -70,6 +70,9 @@
       topic.value = current.category;
       topic.dispatchEvent(new Event("change", { bubbles: true }));
       status.textContent = "Topic set to " + current.category + ".";
+      // The button has done its job; the focus goes to the field it filled rather than to nowhere.
+      accept.hidden = true;
+      topic.focus();
     });
 
     function render(data) {
