@@ -178,7 +178,7 @@ def test_chat_citations_link_to_the_right_page(open_server: LiveServer, page: An
     served = page.request.get(open_server.url + hrefs[0].split("#")[0])
     assert served.status == 200
     assert served.headers["content-type"] == "application/pdf"
-    page.get_by_role("button", name="Helpful", exact=True).click()
+    page.get_by_role("button", name="Yes, helpful").click()
     page.get_by_text("feedback was recorded").wait_for()
 
 
