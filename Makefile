@@ -11,13 +11,24 @@ export ANONYMIZED_TELEMETRY := False
 
 install: $(VENV)/.installed
 
-# What the tests need from Debian: PostgreSQL for the store tests' throwaway server (they fail in CI without
-# it; CI runs as root). `make run` does not need it.
-system-deps:
+# What the tests need from Debian: PostgreSQL for the store tests' throwaway server, chromium for the browser
+# tests (Playwright drives it; never `playwright install`); and axe-core from npm into .cache/npm for the
+# accessibility check. They fail in CI without them; CI runs as root. `make run` does not need them.
+AXE_JS := .cache/npm/node_modules/axe-core/axe.min.js
+system-deps: $(AXE_JS)
 	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
 	fi
+	@if ! [ -x /usr/bin/chromium ]; then \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	fi
+
+$(AXE_JS):
+	@command -v npm >/dev/null 2>&1 || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
+	npm install --silent --no-audit --no-fund --prefix .cache/npm axe-core@4
 
 # torch goes first and pinned: the CPU wheel is on disk, an unpinned resolve pulls CUDA builds.
 $(VENV)/.installed: pyproject.toml
@@ -34,8 +45,11 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# The whole suite, then the fresh question set's test split against evals/thresholds.yaml (exit 1 on a
+# regression). Without ../shared/corpus the corpus tests and the eval skip with a reason.
 test: system-deps lint
 	$(BIN)/python -m pytest
+	$(BIN)/enroller eval fresh --split test
 
 # The edit loop: unit tests only (no embedding model, no real index), well under 30 s.
 test-fast: install
@@ -45,9 +59,11 @@ test-fast: install
 bench: install
 	$(BIN)/python evals/run_retrieval_bench.py
 
-# The assistant on the question sets: key facts, citations, routing, abstention, latency.
+# The assistant on the golden sets (fresh test split, then the legacy sets): retrieval, key facts, first
+# sentence, answer length, citations, tools, abstention, latency. `enroller eval --help` for the options.
 eval: install
-	$(BIN)/python evals/run_assistant_eval.py
+	$(BIN)/enroller eval fresh --split test
+	$(BIN)/enroller eval legacy --split all
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -8,10 +8,11 @@ from __future__ import annotations
 import os
 from functools import cache
 from pathlib import Path
+from typing import Annotated
 
 from platformdirs import user_data_dir
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 def _default_data_dir() -> Path:
@@ -40,7 +41,7 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(default=30.0, gt=0, description="Seconds before an LLM call is abandoned.")
     log_level: str = Field(default="WARNING", description="Python logging level name.")
     public_url: str | None = Field(
-        default=None, description="Where the HTTP app is reachable; Slack sources link to PUBLIC_URL/documents/…."
+        default=None, description="The URL people reach the web pages at; Slack sources link to PUBLIC_URL/documents/…."
     )
     slack_helpers: str | None = Field(
         default=None, description="Slack user group id (S…) tagged when someone asks for a person's help."
@@ -49,6 +50,23 @@ class Settings(BaseSettings):
         default=True, description="Answer the asker's next messages in a thread it answered, without a new mention."
     )
     portal_url: str | None = Field(default=None, description="Link to the Enroller Portal in 'Still need help?'.")
+    # HTTP (`enroller serve`). Comma-separated lists, as an operator types them (NoDecode: not JSON).
+    api_tokens: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=list, description="Bearer tokens /api/* accepts; empty: no auth (loopback only)."
+    )
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Origins (e.g. the portal's) allowed to call the API from a browser."
+    )
+    help_request_webhook: str | None = Field(
+        default=None, description="URL submitted help requests are POSTed to as JSON instead of being stored."
+    )
+
+    @field_validator("api_tokens", "cors_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
 
     @property
     def resolved_index_dir(self) -> Path:

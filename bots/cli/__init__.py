@@ -12,6 +12,7 @@ from bots.cli import check as cli_check
 from bots.cli import eval as cli_eval
 from bots.cli import feedback as cli_feedback
 from bots.cli import index as cli_index
+from bots.cli import serve as cli_serve
 from bots.cli import slack as cli_slack
 from bots.cli.common import EXIT_OK, EnrollerParser, UsageError, fail, print_json
 from tools.errors import EnrollerError
@@ -100,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_eval.register(sub)  # eval
     cli_slack.register(sub)  # slack (Socket Mode)
     cli_feedback.register(sub)  # feedback export
+    cli_serve.register(sub)  # serve
     return parser
 
 

@@ -1,0 +1,127 @@
+"""Request and response bodies of the JSON API (the assistant's own `AskRequest` / `Answer` are reused)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+from urllib.parse import quote
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from assistant.models import Citation
+
+MAX_DESCRIPTION_CHARS = 4000
+
+
+def document_url(source: str, page: int) -> str:
+    """Where a cited page opens: the served PDF at that page."""
+    return f"/documents/{quote(source)}#page={page}"
+
+
+class SearchHit(BaseModel):
+    """One passage found by `GET /api/search`."""
+
+    source: str
+    title: str
+    page: int
+    snippet: str
+    score: float
+    url: str = Field(description="The document page, served by /documents.")
+
+
+class SearchResponse(BaseModel):
+    """What `GET /api/search` returns."""
+
+    query: str
+    hits: list[SearchHit]
+
+
+class ToolInfo(BaseModel):
+    """One deterministic tool, as `GET /api/tools` lists it."""
+
+    name: str
+    description: str
+    input_schema: dict[str, Any]
+
+
+class CitedPage(Citation):
+    """A citation with the link to its page."""
+
+    url: str
+
+
+class SuggestRequest(BaseModel):
+    """What the help-request form sends on every pause in typing."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    description: str = Field(max_length=MAX_DESCRIPTION_CHARS, description="The problem as typed so far.")
+    topic: str | None = Field(default=None, max_length=200, description="The topic the user has chosen, if any.")
+
+
+class CategorySuggestion(BaseModel):
+    """One help-request category, ranked."""
+
+    category: str
+    team: str
+    confidence: float
+    matched: list[str] = Field(description="Words of the description that point here.")
+
+
+class PiiWarning(BaseModel):
+    """The description holds consumer PII: what kinds, and what to do."""
+
+    kinds: list[str]
+    message: str
+
+
+class MayAnswer(BaseModel):
+    """An answer from the toolkits the assistant is confident of: "this may answer it before you submit"."""
+
+    text: str
+    citations: list[CitedPage]
+
+
+class SuggestResponse(BaseModel):
+    """What `POST /api/help-requests/suggest` returns."""
+
+    categories: list[CategorySuggestion] = Field(description="Best first.")
+    include: list[str] = Field(description="What to put in the request.")
+    escalation_type: str | None = None
+    best_practice: str | None = None
+    topic_matches: bool | None = Field(default=None, description="Whether the chosen topic is the suggested one.")
+    pii: PiiWarning | None = None
+    may_answer: MayAnswer | None = None
+
+
+class FeedbackRequest(BaseModel):
+    """👍 (+1) or 👎 (-1) on a conversation's latest answer."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    conversation_id: str = Field(min_length=1, max_length=200)
+    rating: Literal[1, -1]
+    comment: str | None = Field(default=None, max_length=2000)
+
+    @field_validator("conversation_id")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("must not be empty")
+        return value
+
+
+class FeedbackResponse(BaseModel):
+    """The stored feedback's id."""
+
+    id: int
+    conversation_id: str
+    rating: int
+
+
+class ReadyResponse(BaseModel):
+    """What `/readyz` says: each check and, when not ready, why."""
+
+    ready: bool
+    checks: dict[str, str]
+    reason: str | None = None
