@@ -56,6 +56,23 @@ class Composition:
     score: float
     #: The passage lines the answer was chosen from (what abstention checks the question's subject against).
     context: str = ""
+    #: The citations of each sentence, in order.
+    sentence_citations: tuple[tuple[Citation, ...], ...] = ()
+
+    def restricted_to(self, pages: set[tuple[str, int]]) -> Composition:
+        """Only the sentences that stand on one of `pages` (document, page), with their citations."""
+        kept = [
+            (text, cites)
+            for text, cites in zip(self.sentences, self.sentence_citations, strict=False)
+            if any((c.source, c.page) in pages for c in cites)
+        ]
+        return Composition(
+            sentences=tuple(text for text, _ in kept),
+            citations=tuple(unique_citations(c for _, cites in kept for c in cites)),
+            score=self.score,
+            context=self.context,
+            sentence_citations=tuple(cites for _, cites in kept),
+        )
 
     @property
     def text(self) -> str:
@@ -288,13 +305,19 @@ def compose_answer(question: str, hits: Sequence[HitLike], *, max_sentences: int
         if sentence
     ]
     lead, support = _shape(pieces, q_terms, idf, wants_number, max_sentences)
-    kept = [pieces[lead], *(pieces[i] for i in support)]
-    sentences = tuple(dict.fromkeys(text for text, _, _ in kept))
+    kept = list({text: (text, cites, k) for text, cites, k in [pieces[lead], *(pieces[i] for i in support)]}.values())
+    sentences = tuple(text for text, _, _ in kept)
     # A page is cited only for the sentences shown from it.
     citations = unique_citations(c for _, cites, _ in kept for c in cites)
     # What abstention checks the question's subject against: the passages the answer was chosen from.
     context = " ".join(hit.text for hit in hits[:3])
-    return Composition(sentences=sentences, citations=tuple(citations), score=chosen[0].score, context=context)
+    return Composition(
+        sentences=sentences,
+        citations=tuple(citations),
+        score=chosen[0].score,
+        context=context,
+        sentence_citations=tuple(cites for _, cites, _ in kept),
+    )
 
 
 def _shape(

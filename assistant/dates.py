@@ -235,6 +235,7 @@ def _weekday(weekday: int, qualifier: str, today: date, direction: Direction) ->
     if qualifier == "next":
         delta = (weekday - today.weekday()) % 7 or 7
         return today + timedelta(days=delta)
-    if qualifier in ("this", "on", "coming") or direction == "future":
+    # "escalated on Monday" is the Monday just gone; "open on Monday?" the one coming.
+    if qualifier == "coming" or direction == "future":
         return today + timedelta(days=(weekday - today.weekday()) % 7)
     return today - timedelta(days=(today.weekday() - weekday) % 7)

@@ -225,8 +225,14 @@ class Assistant:
         composition = self._retrieve(plan, ctx) if plan.retrieve else None
         for out in outputs:
             draft.add("tool", out.summary, _tool_citations(out))
+        if calls:
+            for note in plan.notes:  # dates the router completed, said out loud
+                draft.add("notice", note)
         for error in errors:
             draft.add("notice", error)
+        if composition is not None and outputs:
+            # Toolkit text under a tool answer only when it is about the same thing: the pages the tool cites.
+            composition = composition.restricted_to({(s.document, s.page) for out in outputs for s in out.sources})
         if composition is not None and composition.sentences:
             draft.add("excerpt", composition.text, list(composition.citations))
         if calls:

@@ -57,6 +57,8 @@ class RopRules(_Section):
     """How ROP questions are recognised and their dates assigned (knowledge/routing.yaml `rop`)."""
 
     triggers: Patterns
+    #: A termination for another reason (non-payment): the reinstatement trigger does not make it ROP.
+    not_rop: Patterns = Field(default_factory=list)
     needs_date: Patterns
     about_now: Patterns
     roles: dict[str, Patterns]
@@ -154,6 +156,8 @@ class Plan:
     matched: list[str] = field(default_factory=list)
     #: The words the answer must address (the question itself), when `query` adds the conversation to it.
     focus: str = ""
+    #: Dates the router had to complete (a year, a weekday, a holiday), said out loud in the answer.
+    notes: list[str] = field(default_factory=list)
 
 
 def _hits(patterns: Patterns, text: str) -> list[str]:
@@ -196,6 +200,37 @@ def _previous_question(history: list[Answer]) -> str | None:
         if turn.question.strip():
             return turn.question
     return None
+
+
+# --- dates said out loud ------------------------------------------------------------------------------
+
+_PLAIN_DAYS = {"today", "tonight", "now"}
+
+
+def _date_notes(items: list[FoundDate]) -> list[str]:
+    """'I read "3/3" as Tuesday, 2026-03-03.' for every date whose year (or day) the router filled in."""
+    notes = []
+    for item in items:
+        if item.value is None or item.has_year or item.text.strip().lower() in _PLAIN_DAYS:
+            continue
+        notes.append(f'I read "{item.text.strip()}" as {item.value.strftime("%A")}, {item.value.isoformat()}.')
+    return notes
+
+
+def _stale_notice_note(item: FoundDate, today: date) -> str | None:
+    """A NOD01 date without a year that puts the whole ROP in the past: say so and ask."""
+    from tools.rop import rop_facts
+
+    if item.value is None or item.has_year:
+        return None
+    rop_days = rop_facts().timeline.rop_days
+    ended = item.value + timedelta(days=rop_days)
+    if ended >= today:
+        return None
+    return (
+        f'With no year given, "{item.text.strip()}" is the last one before today, {item.value.isoformat()}, '
+        f"and that ROP already ended on {ended.isoformat()}. If the notice is more recent, give the full date."
+    )
 
 
 # --- ROP ---------------------------------------------------------------------------------------------
@@ -253,6 +288,8 @@ def _inconsistency(text: str, rules: RopRules) -> tuple[str | None, list[str]]:
 def _plan_rop(text: str, today: date, history: list[Answer], pending: dict[str, Any] | None) -> Plan | None:
     rules = routing_rules().rop
     triggers = _hits(rules.triggers, text)
+    if _hits(rules.not_rop, text) and not re.search(r"\brop\b|reasonable opportunity|\bnod\s?-?0?[13]\b", text, re.I):
+        triggers = []  # "termed for non-payment, can they be reinstated?" is not an ROP question
     inconsistency, inc_hits = _inconsistency(text, rules)
     previous = _last_call(history, "rop_calculator")
     continuing = pending is not None and pending.get("tool") == "rop_calculator"
@@ -288,6 +325,10 @@ def _plan_rop(text: str, today: date, history: list[Answer], pending: dict[str, 
         arguments["today"] = today.isoformat()
     matched = triggers + inc_hits
 
+    notes = _date_notes(list(roles.values()))
+    stale = _stale_notice_note(roles["notice_date"], today) if "notice_date" in roles else None
+    if stale is not None:
+        notes.append(stale)
     if "notice_date" not in arguments and "termination_date" in arguments:
         # The reinstatement window needs only the termination date; today says whether it is still open.
         arguments.setdefault("today", today.isoformat())
@@ -297,6 +338,7 @@ def _plan_rop(text: str, today: date, history: list[Answer], pending: dict[str, 
             retrieve=True,
             query=text,
             matched=matched,
+            notes=notes,
         )
     if "notice_date" not in arguments:
         if continuing or _hits(rules.needs_date, text):
@@ -313,6 +355,7 @@ def _plan_rop(text: str, today: date, history: list[Answer], pending: dict[str, 
         retrieve=True,
         query=text,
         matched=matched,
+        notes=notes,
     )
 
 
@@ -322,7 +365,9 @@ def _plan_rop(text: str, today: date, history: list[Answer], pending: dict[str, 
 def _plan_service_center(text: str, today: date, now: datetime | None, history: list[Answer]) -> Plan | None:
     rules = routing_rules().service_center
     found = [f for f in parse_dates(text, today, "future") if f.value is not None]
-    triggers = _hits(rules.triggers, text) or (_hits(rules.weak_triggers, text) if found else [])
+    # "r u open?" names no day but asks about now: a weak trigger counts with a day or a now word.
+    asks_now = bool(_hits(rules.now, text))
+    triggers = _hits(rules.triggers, text) or (_hits(rules.weak_triggers, text) if found or asks_now else [])
     previous = _just_called(history, "service_center_hours")
     if previous is not None and not triggers and len(_WORD.findall(text)) <= 8:
         # "ok and 1/31?", "what about the day after?" right after an hours answer
@@ -344,7 +389,9 @@ def _plan_service_center(text: str, today: date, now: datetime | None, history: 
         arguments = {"at": now.isoformat()}
     else:
         arguments = {"date": today.isoformat()}
-    return _service_center_plan(arguments, text, triggers)
+    plan = _service_center_plan(arguments, text, triggers)
+    plan.notes = _date_notes(found[:1])
+    return plan
 
 
 def _service_center_plan(arguments: dict[str, Any], text: str, matched: list[str]) -> Plan:
@@ -372,6 +419,7 @@ def _plan_escalation(text: str, today: date) -> Plan | None:
         retrieve=True,
         query=text,
         matched=triggers,
+        notes=_date_notes(found[:1]),
     )
 
 

@@ -199,10 +199,11 @@ def evaluate(assistant: Any, qset: QuestionSet) -> dict[str, Any]:
     routing, arguments = Tally(), Tally()
     for q in qset.tools:
         a = ask(q["question"], today=_today(q), now=_now(q))
-        names = [c.name for c in a.tool_calls]
+        # The fallback's own Service Center call is no routing: only a tool answer counts.
+        names = [c.name for c in a.tool_calls] if a.route == "tool" else []
         label = f"{q['id']}: {q['question']} -> {names}"
         routing.add(q["tool"] in names, label)
-        call = next((c for c in a.tool_calls if c.name == q["tool"]), None)
+        call = next((c for c in a.tool_calls if c.name == q["tool"]), None) if names else None
         ok, got = _arguments_match(q, call)
         expected = {
             **(q.get("arguments") or {}),
@@ -218,7 +219,8 @@ def evaluate(assistant: Any, qset: QuestionSet) -> dict[str, Any]:
             cid = a.conversation_id
             label = f"{conv['id']}#{n}: {turn['question']}"
             if turn.get("tool"):
-                call = next((c for c in a.tool_calls if c.name == turn["tool"]), None)
+                calls = a.tool_calls if a.route == "tool" else []
+                call = next((c for c in calls if c.name == turn["tool"]), None)
                 ok, got = _arguments_match({**turn, "today": conv.get("today")}, call)
                 turns.add(ok, f"{label} expected {turn['tool']}{turn.get('arguments')} got {got}")
             elif turn.get("answer"):

@@ -15,6 +15,7 @@ from assistant.routing import plan_turn
 
 EVALS = Path(__file__).resolve().parents[2] / "evals"
 TODAY = date(2026, 3, 20)
+PACIFIC = ZoneInfo("America/Los_Angeles")
 
 
 def _turn(question: str, calls: list[tuple[str, dict[str, Any]]] = ()) -> Answer:  # type: ignore[assignment]
@@ -247,3 +248,93 @@ def test_delegation_message_extraction(question: str, message: str) -> None:
     """Only real quotes delimit a pasted message; apostrophes do not."""
     plan = plan_turn(question, TODAY, [])
     assert plan.calls[0].arguments == {"message": message}
+
+
+def _fresh_dev_tools() -> list[dict[str, Any]]:
+    return [q for q in _jsonl("fresh/tool_questions.jsonl") if q["split"] == "dev"]
+
+
+@pytest.mark.parametrize("item", _fresh_dev_tools(), ids=lambda q: q["id"])
+def test_fresh_dev_tool_questions_route_with_their_arguments(item: dict[str, Any]) -> None:
+    """The fresh set's dev tool questions (enrollers' own wording) reach their tool with the expected arguments;
+    a question about now, asked with a clock, is checked at that moment."""
+    today = date.fromisoformat(item["today"])
+    now = datetime(today.year, today.month, today.day, 10, 30, tzinfo=PACIFIC) if item.get("now") else None
+    plan = plan_turn(item["question"], today, [], now=now)
+    call = next((c for c in plan.calls if c.name == item["tool"]), None)
+    assert call is not None, (plan.intent, plan.calls)
+    expected = {k: str(v) for k, v in item["arguments"].items()}
+    if now is not None:
+        assert call.arguments["at"].startswith(expected.pop("date"))
+    assert expected.items() <= {k: str(v) for k, v in call.arguments.items()}.items()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "termed 1/2, too late to reinstate?",
+        "rop term date was 1/2, last day to request reinstatement?",
+        "coverage terminated for rop 1/2 whats the deadline to restore",
+        "client got termed for ROP on jan 2nd can we still reinstate",
+        "TERMED 1/2/26 for rop. reinstatement deadline?",
+    ],
+)
+def test_termination_date_alone_runs_the_reinstatement_answer(question: str) -> None:
+    """No NOD01 date needed for the 30-day window: the tool runs with the termination date and today."""
+    plan = plan_turn(question, date(2026, 2, 10), [])
+    assert plan.followup is None
+    assert plan.calls[0].name == "rop_calculator"
+    assert plan.calls[0].arguments == {"termination_date": "2026-01-02", "today": "2026-02-10"}
+
+
+def test_non_payment_termination_is_not_an_rop_question() -> None:
+    """Reinstatement after a non-payment termination is not the ROP window."""
+    plan = plan_turn("client termed for nonpayment 1/2, can they be reinstated?", date(2026, 1, 10), [])
+    assert not any(c.name == "rop_calculator" for c in plan.calls)
+
+
+def test_received_verb_decides_the_date_role_before_the_notice_noun() -> None:
+    """'received the NOD01 on 5/12 ... dated 5/6': 5/12 is the received date, 5/6 the notice date."""
+    plan = plan_turn(
+        "client received the nod01 on 5/12 but the letter is dated 5/6, when are the 95 days up",
+        date(2026, 6, 1),
+        [],
+    )
+    assert plan.calls[0].arguments == {"notice_date": "2026-05-06", "received_date": "2026-05-12"}
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        pytest.param("which help req category for a wrong effective date", "help_request", id="help-req"),
+        pytest.param("is the svc ctr open rn", "service_center", id="rn"),
+        pytest.param("r u guys open", "service_center", id="r-u"),
+        pytest.param("client moving out of state, how do i close the crw case", "resolution", id="close-crw"),
+    ],
+)
+def test_shorthand_is_read_as_the_long_form(question: str, intent: str) -> None:
+    """Enroller shorthand from routing.yaml is rewritten before the patterns are tried."""
+    now = datetime(2026, 1, 6, 10, 0, tzinfo=PACIFIC)
+    assert plan_turn(question, now.date(), [], now=now).intent == intent
+
+
+def test_inferred_dates_are_said_out_loud() -> None:
+    """A date the router completed gets a note; a full ISO date does not."""
+    plan = plan_turn("nod01 dated 3/3, when does the rop end?", date(2026, 3, 20), [])
+    assert plan.notes == ['I read "3/3" as Tuesday, 2026-03-03.']
+    assert plan_turn("nod01 dated 2026-03-03, when does the rop end?", date(2026, 3, 20), []).notes == []
+    holiday = plan_turn("is the service center open on MLK day?", date(2026, 12, 1), [])
+    assert holiday.notes == ['I read "MLK day" as Monday, 2027-01-18.']
+
+
+def test_a_notice_whose_rop_is_over_asks_if_it_was_meant() -> None:
+    """'3/3' asked in January is last March: its ROP is long over, and the answer says so."""
+    plan = plan_turn("nod01 dated 3/3, when does the rop end?", date(2027, 1, 10), [])
+    assert plan.calls[0].arguments["notice_date"] == "2026-03-03"
+    assert any("already ended on 2026-06-06" in note for note in plan.notes)
+
+
+def test_escalated_on_a_weekday_is_the_one_just_gone() -> None:
+    """'escalated on Monday' asked on a Thursday is the Monday before, not the next one."""
+    plan = plan_turn("escalated on monday, when will it be done", date(2026, 12, 3), [])
+    assert plan.calls[0].arguments == {"escalation_date": "2026-11-30"}
