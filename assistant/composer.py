@@ -334,10 +334,11 @@ def _shape(
 
     def score(n: int) -> float:
         text, _, k = pieces[n]
-        covered = set(tokenize(text)) & question_terms
+        # "95-day" answers "how many days": hyphenated words count as their parts too.
+        covered = (set(tokenize(text)) | set(tokenize(text.replace("-", " ")))) & question_terms
         number = 0.08 if wants_number and any(ch.isdigit() for ch in text) else 0.0
         # A bare heading is no answer; a long line wins only by covering more, not by being long.
-        heading = _HEADING_COST if _heading_like(text) else 0.0
+        heading = _HEADING_COST if _heading_like(text) or _title_only(text) else 0.0
         # Lines of the best excerpt are preferred a little: another passage leads only by covering more.
         prior = _SHAPE_EXCERPT_COST * k
         return sum(idf(t) for t in covered) / total + number - heading - prior - _SHAPE_WORD_COST * len(text.split())
@@ -345,6 +346,8 @@ def _shape(
     best = list(range(len(pieces)))
 
     lead = max(best, key=lambda n: (score(n), -n))
+    if _title_only(pieces[lead][0]) and lead + 1 < len(pieces) and pieces[lead + 1][2] == pieces[lead][2]:
+        lead += 1  # a slide's title or question line leads into its answer: start on the answer
     budget = SHAPE_WORDS - len(pieces[lead][0].split())
     support: list[int] = []
     # Supporting lines: what follows the lead in its passage, then what came before it, then the other
@@ -366,6 +369,13 @@ def _shape(
     return lead, support
 
 
+def _title_only(text: str) -> bool:
+    """A line that names a topic or asks a question instead of answering: "If RIDP Does Not Succeed?",
+    "Enroller Portal Notifications Bell Notifications."."""
+    words = text.split()
+    return text.rstrip().endswith("?") or len(words) <= 6
+
+
 def _render_cited(units: Sequence[_Unit]) -> list[tuple[str, tuple[Citation, ...]]]:
     """`_render`, keeping with each sentence the citations of the lines it was made from."""
     out: list[tuple[str, tuple[Citation, ...]]] = []
@@ -385,7 +395,7 @@ def _cited_sentence(units: list[_Unit]) -> tuple[str, tuple[Citation, ...]]:
     return text, tuple(c for u in units for c in u.citations)
 
 
-_URL = re.compile(r"\(?\b(?:https?://|www\.)\S+\)?", re.IGNORECASE)
+_URL = re.compile(r"\(?\b(?:https?://|www\.)\S+\)?|\S*[=&]\S*[=&]\S*", re.IGNORECASE)
 # Footnote markers glued to a word or stop ("coverage.ii", "form.1") and stray reference brackets.
 _FOOTNOTE = re.compile(r"(?<=[a-z.,;:)])(?:i{1,3}|iv|vi{0,3})(?=[\s.,;]|$)|(?<=[.,;:])\d{1,2}(?=\s|$)")
 

@@ -57,6 +57,8 @@ class RopRules(_Section):
     """How ROP questions are recognised and their dates assigned (knowledge/routing.yaml `rop`)."""
 
     triggers: Patterns
+    #: Triggers that count only with a date in the question.
+    weak_triggers: Patterns = Field(default_factory=list)
     #: A termination for another reason (non-payment): the reinstatement trigger does not make it ROP.
     not_rop: Patterns = Field(default_factory=list)
     needs_date: Patterns
@@ -288,6 +290,8 @@ def _inconsistency(text: str, rules: RopRules) -> tuple[str | None, list[str]]:
 def _plan_rop(text: str, today: date, history: list[Answer], pending: dict[str, Any] | None) -> Plan | None:
     rules = routing_rules().rop
     triggers = _hits(rules.triggers, text)
+    if not triggers and any(f.value is not None for f in parse_dates(text, today, "past")):
+        triggers = _hits(rules.weak_triggers, text)
     if _hits(rules.not_rop, text) and not re.search(r"\brop\b|reasonable opportunity|\bnod\s?-?0?[13]\b", text, re.I):
         triggers = []  # "termed for non-payment, can they be reinstated?" is not an ROP question
     inconsistency, inc_hits = _inconsistency(text, rules)

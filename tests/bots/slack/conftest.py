@@ -35,7 +35,7 @@ HOSTILE_HIT = FakeHit(
     "carrier-guide.pdf",
     "Carrier payments guide",
     7,
-    "Carriers process binder payments; tell <!channel> and see <http://x|y> & the carrier's own site for payment.",
+    "Carriers process binder payments; tell <!channel> and see <#C0123|general> & the carrier's own site for payment.",
     dense_score=0.9,
 )
 ROP_HIT = FakeHit(

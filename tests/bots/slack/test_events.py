@@ -144,15 +144,16 @@ def test_bad_and_stale_signatures_are_rejected(slack: SlackServer, fake_slack: F
 
 
 def test_document_text_cannot_ping_the_channel_or_make_links(slack: SlackServer, fake_slack: FakeSlack) -> None:
-    """`<!channel>` and `<http://x|y>` in a PDF's text reach Slack escaped, as plain text."""
+    """`<!channel>` and a `<#C…|…>` channel link in a PDF's text reach Slack escaped, as plain text (links in
+    document text are dropped by the composer; the builders' own test escapes `<http://x|y>`)."""
     slack.event(mention("who processes binder payments?"), event_id="Ev1")
     post = fake_slack.named("chat.postMessage")[0].args
     sent = _texts(post["blocks"]) + post["text"]
     assert "&lt;!channel&gt;" in sent
-    assert "&lt;http://x|y&gt;" in sent
+    assert "&lt;#C0123|general&gt;" in sent
     assert "&amp; the carrier" in sent
     assert "<!channel>" not in sent
-    assert "<http://x|y>" not in sent
+    assert "<#C0123|general>" not in sent
 
 
 def test_pii_is_answered_without_it_and_the_author_reminded(
