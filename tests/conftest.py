@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from assistant.settings import get_settings, source_corpus_dir
+from assistant.settings import get_settings
+from tests.corpus import corpus_or_skip
 from tools.facts import use_knowledge_dir
 
 
@@ -78,9 +79,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     """The real source PDFs in ../shared/corpus (read only, never copied into the project)."""
-    corpus = source_corpus_dir()
-    if corpus is None or not corpus.is_dir():
-        pytest.fail(f"source corpus not found ({corpus or '../shared/corpus'}); set ENROLLER_CORPUS_DIR")
+    corpus = corpus_or_skip()
     return corpus
 
 

@@ -8,7 +8,7 @@ from datetime import date, time
 import pytest
 from pypdf import PdfReader
 
-from assistant.settings import source_corpus_dir
+from tests.corpus import corpus_or_skip
 from tools.calendar import add_business_days, day_schedule, is_business_day, is_published, service_center_facts
 from tools.facts import source
 
@@ -108,8 +108,7 @@ def test_negative_business_days_are_refused() -> None:
 
 def _page_text(page: int) -> str:
     """Text of one page of the webinar deck from the real corpus PDF."""
-    corpus = source_corpus_dir()
-    assert corpus is not None, "source corpus not found; set ENROLLER_CORPUS_DIR"
+    corpus = corpus_or_skip()
     file = source("webinar", page).document
     return " ".join(PdfReader(corpus / file).pages[page - 1].extract_text().split())
 

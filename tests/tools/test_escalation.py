@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
-from assistant.settings import source_corpus_dir
+from tests.corpus import corpus_or_skip
 from tools.errors import ToolInputError
 from tools.escalation import EscalationInput, EscalationOutput, escalation_facts, escalation_timeline
 from tools.facts import source
@@ -95,8 +95,7 @@ def test_bad_date_names_the_field(payload: dict[str, str]) -> None:
 def test_window_and_exceptions_are_on_the_cited_deck_page() -> None:
     """The 7-10 business days and both exceptions are on the page the facts cite (page 99)."""
     facts = escalation_facts()
-    corpus = source_corpus_dir()
-    assert corpus is not None, "source corpus not found; set ENROLLER_CORPUS_DIR"
+    corpus = corpus_or_skip()
     page = facts.source.page
     text = " ".join(PdfReader(corpus / source("webinar", page).document).pages[page - 1].extract_text().split())
     span = facts.resolution_business_days

@@ -9,8 +9,8 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from assistant.settings import source_corpus_dir
 from knowledge import KNOWLEDGE_DIR
+from tests.corpus import corpus_or_skip
 from tools.facts import documents
 
 FACT_FILES = sorted(p.name for p in KNOWLEDGE_DIR.glob("*.yaml") if p.name not in {"sources.yaml"})
@@ -19,8 +19,7 @@ FACT_FILES = sorted(p.name for p in KNOWLEDGE_DIR.glob("*.yaml") if p.name not i
 @cache
 def page_count(file: str) -> int:
     """Pages of a corpus PDF."""
-    corpus = source_corpus_dir()
-    assert corpus is not None, "source corpus not found; set ENROLLER_CORPUS_DIR"
+    corpus = corpus_or_skip()
     return len(PdfReader(corpus / file).pages)
 
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from assistant.settings import source_corpus_dir
 from bots.cli import main
+from tests.corpus import corpus_or_skip
 from tools.errors import ToolInputError
 from tools.registry import get_tool, run_tool
 from tools.rop import RopInput, RopOutput, rop_calculator, rop_facts
@@ -304,8 +304,7 @@ def test_cli_rejects_an_impossible_notice_date(capsys: pytest.CaptureFixture[str
 
 def _guide_page(page: int) -> str:
     """Text of one ROP guide page from the real corpus PDF, whitespace collapsed."""
-    corpus = source_corpus_dir()
-    assert corpus is not None, "source corpus not found; set ENROLLER_CORPUS_DIR"
+    corpus = corpus_or_skip()
     return " ".join(PdfReader(corpus / ROP_PDF).pages[page - 1].extract_text().split())
 
 

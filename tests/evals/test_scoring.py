@@ -1,0 +1,50 @@
+"""evals.scoring: the metrics `enroller eval` reports and the thresholds that stop a regression."""
+
+from __future__ import annotations
+
+from evals.scoring import Tally, check_thresholds, contains_fact, first_sentence, load_set, load_thresholds
+
+
+def test_first_sentence_stops_at_the_first_sentence_end() -> None:
+    """The first sentence ends at '. ' before a capital or digit, or at a blank line."""
+    assert first_sentence("The ROP is 95 days. After that, coverage ends.") == "The ROP is 95 days."
+    assert first_sentence("Open 8:00AM to 6:00PM.\n\nFrom the toolkit: ...") == "Open 8:00AM to 6:00PM."
+    assert first_sentence("Column Z (e.g. the formatted one) is it.") == "Column Z (e.g. the formatted one) is it."
+
+
+def test_key_fact_ignores_case_spacing_and_curly_quotes() -> None:
+    """A key phrase matches across case, runs of spaces and typographic quotes."""
+    assert contains_fact("the  CONSUMER’s case", ["consumer's case"])
+    assert not contains_fact("the consumer", ["consumer's case"])
+
+
+def test_thresholds_report_floors_and_ceilings() -> None:
+    """A rate under its floor and a number over its ceiling are both reported; a met one is not."""
+    metrics = {
+        "counts": {"documents": 2},
+        "key_fact": Tally(hits=1, total=2),
+        "median_answer_words": 70,
+        "tool_routing": Tally(hits=2, total=2),
+        "latency_ms": {"p50": 10.0, "p95": 20.0},
+    }
+    broken = check_thresholds(
+        metrics,
+        {
+            "key_fact": {"min": 0.9},
+            "median_answer_words": {"max": 50},
+            "tool_routing": {"min": 1.0},
+            "latency_ms.p50": {"max": 100},
+        },
+    )
+    assert len(broken) == 2
+    assert broken[0].startswith("key_fact 0.500 is under its threshold 0.9")
+    assert "median_answer_words 70.000 is over its ceiling 50" in broken[1]
+
+
+def test_the_fresh_set_splits_and_thresholds_load() -> None:
+    """The fresh set's dev and test splits are disjoint, and CI's thresholds exist for the test split."""
+    dev, test = load_set("fresh", "dev"), load_set("fresh", "test")
+    assert {q["id"] for q in dev.documents}.isdisjoint(q["id"] for q in test.documents)
+    assert len(test.documents) >= 100
+    assert len(test.unanswerable) >= 30
+    assert "key_fact" in load_thresholds("fresh", "test")
