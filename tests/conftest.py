@@ -79,8 +79,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     """The real source PDFs in ../shared/corpus (read only, never copied into the project)."""
-    corpus = corpus_or_skip()
-    return corpus
+    return corpus_or_skip()
 
 
 @pytest.fixture(scope="session")
