@@ -271,7 +271,9 @@ class Assistant:
             return None
         ctx.trace.append(TraceStep(step="retrieve", detail=_hits_detail(hits)))
         # Search with the conversation, but compose and judge the answer against the question asked now.
-        signals = abstain_signals(plan.focus or plan.query, hits, self._term_index())
+        # Subject coverage needs the word-frequency tables (~0.5 s to load): only measured while it is in use.
+        terms = self._term_index() if self.texts.abstain.min_coverage > 0 else None
+        signals = abstain_signals(plan.focus or plan.query, hits, terms)
         reason = signals.abstain_reason(self.texts.abstain)
         if reason is not None:
             log.info("abstain: %s", reason)
