@@ -30,9 +30,15 @@ class EscalationType(BaseModel):
     source: SourceRef
 
 
+class _Wording(BaseModel):
+    summary: str
+    estimated: str
+
+
 class EscalationFacts(BaseModel):
     """Schema of knowledge/escalations.yaml."""
 
+    wording: _Wording
     resolution_business_days: _Range
     source: SourceRef
     exceptions: list[_Fact]
@@ -80,14 +86,17 @@ def escalation_timeline(inp: EscalationInput) -> EscalationOutput:
     latest = add_business_days(inp.escalation_date, span.latest)
     confirmed = is_published(inp.escalation_date) and is_published(latest)
     exceptions = [" ".join(e.text.split()) for e in facts.exceptions]
-    summary = (
-        f"Escalated {inp.escalation_date.isoformat()}: escalations are usually resolved in {span.earliest}-"
-        f"{span.latest} business days, so expect it between {earliest.isoformat()} and {latest.isoformat()} "
-        "(weekends and Service Center holidays skipped). Help-desk-ticket escalations and those needing carrier "
-        "coordination (common for non-payment reinstatements) can take longer."
+    summary = " ".join(
+        facts.wording.summary.format(
+            escalated=inp.escalation_date.isoformat(),
+            earliest=span.earliest,
+            latest=span.latest,
+            first_day=earliest.isoformat(),
+            last_day=latest.isoformat(),
+        ).split()
     )
     if not confirmed:
-        summary += " Holidays after the deck's published calendar are estimated."
+        summary += " " + " ".join(facts.wording.estimated.split())
     return EscalationOutput(
         summary=summary,
         sources=unique_sources([facts.source, *(e.source for e in facts.exceptions)]),
