@@ -14,6 +14,7 @@ from bots.cli import feedback as cli_feedback
 from bots.cli import index as cli_index
 from bots.cli import serve as cli_serve
 from bots.cli import slack as cli_slack
+from bots.cli import webinar as cli_webinar
 from bots.cli.common import EXIT_OK, EnrollerParser, UsageError, fail, print_json
 from tools.errors import EnrollerError
 
@@ -102,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_slack.register(sub)  # slack (Socket Mode)
     cli_feedback.register(sub)  # feedback export
     cli_serve.register(sub)  # serve
+    cli_webinar.register(sub)  # webinar, gaps
     return parser
 
 

@@ -1,0 +1,46 @@
+"""A fake Assistant for the webinar tests: answers from a script, abstains on the rest; a fake embedder."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from assistant.models import Answer, AskRequest, Citation
+
+
+@dataclass
+class FakeAssistant:
+    """Answers questions that mention 'ROP' with a cited sentence; abstains (fallback) on everything else."""
+
+    asked: list[str] = field(default_factory=list)
+
+    def ask(self, request: AskRequest) -> Answer:
+        """The scripted answer."""
+        self.asked.append(request.question)
+        if "rop" in request.question.lower() or "reasonable opportunity" in request.question.lower():
+            citation = Citation(source="rop.pdf", title="ROP Guide", page=3, snippet="The ROP is 95 days.")
+            return Answer(
+                question=request.question,
+                answer="The ROP is 95 days.",
+                route="retrieval",
+                citations=[citation],
+                conversation_id="c",
+            )
+        return Answer(question=request.question, answer="I could not find that.", route="fallback", conversation_id="c")
+
+
+def fake_embed(texts: Sequence[str]) -> np.ndarray:
+    """Bag-of-words vectors: questions sharing most words land together (no model needed)."""
+    vocab: dict[str, int] = {}
+    rows = []
+    for text in texts:
+        words = [w.strip("?,.!").lower() for w in text.split()]
+        rows.append([vocab.setdefault(w, len(vocab)) for w in words])
+    out = np.zeros((len(texts), max(1, len(vocab))), dtype=np.float32)
+    for i, ids in enumerate(rows):
+        out[i, ids] = 1.0
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    result: np.ndarray = out / np.where(norms == 0, 1, norms)
+    return result
