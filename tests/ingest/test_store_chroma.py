@@ -54,7 +54,8 @@ def test_server_ranks_exactly_like_a_folder(docs: Path, tmp_path: Path, chroma: 
     for query in ("who can reinstate, can carriers?", "when is the help line open", "passcode delegation"):
         want = [(h.chunk_id, round(h.score, 5)) for h in local.search(query, k=5)]
         assert [(h.chunk_id, round(h.score, 5)) for h in remote.search(query, k=5)] == want
-    assert remote.bm25.size == local.bm25.size and set(remote.bm25.postings) == set(local.bm25.postings)
+    assert remote.bm25.size == local.bm25.size
+    assert set(remote.bm25.postings) == set(local.bm25.postings)
 
 
 def test_incremental_generations_and_pointer(docs: Path, chroma: ChromaServer) -> None:
@@ -75,7 +76,8 @@ def test_incremental_generations_and_pointer(docs: Path, chroma: ChromaServer) -
     second = server.current_name()
     assert second != first
     clock.now = 1  # within the refresh interval: still the generation in memory
-    assert worker.generation == first and worker.search("storefront applications", k=1)[0].source != "new.pdf"
+    assert worker.generation == first
+    assert worker.search("storefront applications", k=1)[0].source != "new.pdf"
     clock.now = 6
     assert worker.search("storefront applications", k=1)[0].source == "new.pdf"
     assert worker.generation == second
@@ -124,10 +126,12 @@ def test_server_down_keeps_the_generation_in_memory(docs: Path, chroma: ChromaSe
     chroma.kill()
     clock.now = 60
     assert loaded.search("carriers reinstate", k=1)[0].source == "guide.pdf"
-    assert loaded.problem is not None and chroma.url in loaded.problem
+    assert loaded.problem is not None
+    assert chroma.url in loaded.problem
     empty = ServerRetriever(ChromaServerIndex(chroma.url))
     assert empty.search("carriers reinstate") == []
-    assert empty.problem is not None and "unreachable" in empty.problem
+    assert empty.problem is not None
+    assert "unreachable" in empty.problem
     with pytest.raises(ServerUnavailable, match="unreachable"):
         server.status()
 
