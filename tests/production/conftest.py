@@ -51,7 +51,13 @@ def enroller_env(tmp_path: Path, **variables: str) -> dict[str, str]:
 def run_enroller(*args: str, env: dict[str, str], timeout: float = 600) -> subprocess.CompletedProcess[str]:
     """`enroller ARGS` from this checkout, to completion."""
     return subprocess.run(
-        [sys.executable, "-m", "bots.cli", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout
+        [sys.executable, "-m", "bots.cli", *args],
+        check=False,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
@@ -83,10 +89,17 @@ class Worker:
                 return dict(body)
             last = body
             time.sleep(0.3)
-        raise AssertionError(f"worker on {self.port} not ready ({last}): {self.log.read_text(errors='replace')[-3000:]}")
+        tail = self.log.read_text(errors="replace")[-3000:]
+        raise AssertionError(f"worker on {self.port} not ready ({last}): {tail}")
 
     def request(
-        self, method: str, path: str, body: Any = None, *, raw: bytes | None = None, headers: dict[str, str] | None = None
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        raw: bytes | None = None,
+        headers: dict[str, str] | None = None,
     ) -> tuple[int, Any]:
         """Status and decoded JSON body (0 when nothing listens yet)."""
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)

@@ -91,8 +91,7 @@ def test_two_workers_share_the_index_and_the_database(
     ingest_seconds = time.perf_counter() - started
 
     workers = [
-        Worker({**env, "ENROLLER_DATA_DIR": str(tmp_path / f"worker{n}")}, tmp_path / f"worker{n}.log")
-        for n in (1, 2)
+        Worker({**env, "ENROLLER_DATA_DIR": str(tmp_path / f"worker{n}")}, tmp_path / f"worker{n}.log") for n in (1, 2)
     ]
     try:
         for worker in workers:
