@@ -35,6 +35,12 @@ class Settings(BaseSettings):
         validation_alias="DATABASE_URL",
         description="SQLAlchemy URL of the database; default SQLite under DATA_DIR.",
     )
+    # CHROMA_URL, like DATABASE_URL, is a deployment's shared service: no prefix.
+    chroma_url: str | None = Field(
+        default=None,
+        validation_alias="CHROMA_URL",
+        description="Chroma server holding the index (http://host:port), shared by every worker; default a folder.",
+    )
     llm: str | None = Field(default=None, description="LangChain chat model id, e.g. openai:gpt-4o-mini.")
     llm_base_url: str | None = Field(default=None, description="OpenAI-compatible base URL for a local server.")
     llm_api_key: str | None = Field(default=None, description="API key for the LLM (else the provider's own var).")
@@ -60,6 +66,15 @@ class Settings(BaseSettings):
     help_request_webhook: str | None = Field(
         default=None, description="URL submitted help requests are POSTed to as JSON instead of being stored."
     )
+
+    @field_validator("chroma_url")
+    @classmethod
+    def _chroma_address(cls, value: str | None) -> str | None:
+        if not value or not value.strip():
+            return None
+        from ingest.store_chroma import parse_chroma_url
+
+        return parse_chroma_url(value).url
 
     @field_validator("api_tokens", "cors_origins", mode="before")
     @classmethod

@@ -40,18 +40,23 @@ def build_assistant(
 ) -> Assistant:
     """Build the one `Assistant`: knowledge validated, index ready, database open, LLM loaded if configured.
 
-    `index_dir` (e.g. the CLI's --index) and ENROLLER_INDEX_DIR must name an existing index; without either,
-    the built-in guides are indexed under DATA_DIR on first use. Raises `KnowledgeError` for a bad knowledge
-    file and `StartupError` for a missing index or an unusable database."""
+    `index_dir` (e.g. the CLI's --index) wins; else CHROMA_URL's server is searched; else ENROLLER_INDEX_DIR must
+    name an existing index; without any, the built-in guides are indexed under DATA_DIR on first use.
+    Raises `KnowledgeError` for a bad knowledge file and `StartupError` for a missing index or an unusable database."""
     settings = settings or get_settings()
     configure_logging(settings)
     load_knowledge(settings.knowledge_dir)
-    index = prepare_index(settings, index_dir, progress=progress, notice=notice)
+    server = server_retriever(settings) if index_dir is None and settings.chroma_url else None
+    index = prepare_index(settings, index_dir, progress=progress, notice=notice) if server is None else None
     try:
         store = ConversationStore(settings.resolved_database_url)
     except StoreError as exc:
         raise StartupError(str(exc)) from exc
     assistant = Assistant(settings=settings, index_dir=index, store=store)
+    if server is not None:
+        # The engine opens a folder index only when it holds no retriever: give it the server's.
+        assistant._retriever = server
+        index = server.index.location
     assistant.llm = load_llm(settings, assistant.search)
     mode = f"LLM mode ({settings.llm})" if assistant.llm is not None else "deterministic mode (no LLM configured)"
     log.info("%s; index %s; knowledge overrides %s", mode, index, settings.knowledge_dir or "none")
@@ -80,6 +85,16 @@ def prepare_index(
         return ensure_builtin_index(target, progress=progress)
     except IndexProblem as exc:
         raise StartupError(str(exc)) from exc
+
+
+def server_retriever(settings: Settings) -> Any:
+    """The retriever over CHROMA_URL's index. It does not fail when the server is down or empty: /readyz says
+    so, tool answers still work, and the index is picked up as soon as the server has one."""
+    from ingest.retrieval import ServerRetriever
+    from ingest.store_chroma import server_index
+
+    assert settings.chroma_url is not None
+    return ServerRetriever(server_index(settings.chroma_url))
 
 
 def load_llm(settings: Settings, search: SearchFn) -> Any | None:

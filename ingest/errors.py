@@ -25,3 +25,7 @@ class ManifestFormatError(IndexProblem):
     def __init__(self, message: str, files: list[str]) -> None:
         super().__init__(message)
         self.files = files
+
+
+class ServerUnavailable(IndexProblem):
+    """The Chroma server holding the index (CHROMA_URL) cannot be reached or did not answer."""

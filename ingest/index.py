@@ -23,12 +23,13 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
 from ingest.chunking import Chunk, chunk_document
 from ingest.errors import IndexProblem, IngestError, ManifestFormatError
+from ingest.keyword import BM25Index
 from ingest.loaders import LoadError, iter_source_files, load_document
 from ingest.manifest import INDEX_FORMAT, MANIFEST, FileEntry, Manifest, new_manifest, read_manifest, write_manifest
 from ingest.plan import Action, FoundFile, IngestPlan, Loaded, LoadOutcome, Settled, files_to_reread, plan_ingest
@@ -39,8 +40,10 @@ __all__ = [
     "MANIFEST",
     "GenerationData",
     "IndexProblem",
+    "IndexStore",
     "IngestError",
     "IngestReport",
+    "LocalIndex",
     "ProgressFn",
     "current_generation",
     "index_exists",
@@ -79,7 +82,7 @@ def pipeline_id() -> str:
 class IngestReport:
     """What an ingest did."""
 
-    index_dir: Path
+    index_dir: Path | str  # the folder, or the Chroma server's URL
     files: int = 0
     unchanged: int = 0
     pages: int = 0
@@ -152,7 +155,7 @@ class GenerationData:
 
 def load_generation(generation: Path) -> GenerationData:
     """All chunks of a generation with their vectors and window vectors."""
-    from ingest.embedding import EMBEDDING_DIM, no_vectors
+    from ingest.embedding import no_vectors
 
     order = read_manifest(generation).chunk_order
     if not order:
@@ -162,9 +165,18 @@ def load_generation(generation: Path) -> GenerationData:
     got = client.get_collection(COLLECTION, embedding_function=ef).get(
         ids=order, include=["embeddings", "documents", "metadatas"]
     )
+    windows = client.get_collection(WINDOWS, embedding_function=ef).get(include=["embeddings", "metadatas"])
+    return generation_from_records(order, got, windows, where=str(generation))
+
+
+def generation_from_records(order: list[str], got: Any, windows: Any, *, where: str) -> GenerationData:
+    """Chunks (in manifest order) and vectors from what Chroma's `get` returned for the chunk and window
+    collections: ids, documents, metadatas and embeddings."""
+    from ingest.embedding import EMBEDDING_DIM
+
     by_id = {cid: i for i, cid in enumerate(got["ids"])}
-    if len(by_id) != len(order):
-        raise IndexProblem(f"{generation}: Chroma holds {len(by_id)} of {len(order)} chunks; re-ingest")
+    if len(by_id) != len(order) or not all(cid in by_id for cid in order):
+        raise IndexProblem(f"{where}: Chroma holds {len(by_id)} of {len(order)} chunks; re-ingest")
     chunks: list[Chunk] = []
     rows = []
     for cid in order:
@@ -184,21 +196,94 @@ def load_generation(generation: Path) -> GenerationData:
         )
         rows.append(got["embeddings"][i])
     position = {cid: n for n, cid in enumerate(order)}
-    windows = client.get_collection(WINDOWS, embedding_function=ef).get(include=["embeddings", "metadatas"])
     owner = np.asarray([position[str(m["chunk_id"])] for m in windows["metadatas"]], dtype=np.int64)
     window_vectors = np.asarray(windows["embeddings"], dtype=np.float32).reshape(-1, EMBEDDING_DIM)
     return GenerationData(chunks, np.asarray(rows, dtype=np.float32), window_vectors, owner)
 
 
-def _previous_index(generation: Path | None, pipeline: str) -> tuple[Manifest | None, list[str]]:
+@runtime_checkable
+class IndexStore(Protocol):
+    """Where generations live: a local folder (`LocalIndex`) or a Chroma server (`ingest.store_chroma`)."""
+
+    @property
+    def location(self) -> str:
+        """The folder or URL, for messages."""
+        ...
+
+    def has_current(self) -> bool:
+        """Whether a complete generation is in use (its manifest may still be of another format)."""
+        ...
+
+    def current_manifest(self) -> Manifest | None:
+        """The manifest of the generation in use (None if none); `ManifestFormatError` if another format."""
+        ...
+
+    def load_current(self) -> GenerationData:
+        """Chunks and vectors of the generation in use."""
+        ...
+
+    def write_generation(
+        self,
+        chunks: list[Chunk],
+        vectors: list[np.ndarray],
+        windows: list[np.ndarray],
+        files: dict[str, FileEntry],
+        *,
+        pipeline: str,
+    ) -> str:
+        """Write a complete new generation, then make it the one in use (all or nothing); its name."""
+        ...
+
+
+@dataclass(frozen=True)
+class LocalIndex:
+    """An index folder (the layout in this module's docstring)."""
+
+    index_dir: Path
+
+    @property
+    def location(self) -> str:
+        """The folder."""
+        return str(self.index_dir)
+
+    def has_current(self) -> bool:
+        """Whether CURRENT points at a complete generation."""
+        return current_generation(self.index_dir) is not None
+
+    def current_manifest(self) -> Manifest | None:
+        """The manifest CURRENT points at."""
+        gen = current_generation(self.index_dir)
+        return read_manifest(gen) if gen is not None else None
+
+    def load_current(self) -> GenerationData:
+        """The generation CURRENT points at."""
+        gen = current_generation(self.index_dir)
+        if gen is None:
+            raise IndexProblem(f"no index at {self.index_dir}: run `enroller ingest` first")
+        return load_generation(gen)
+
+    def write_generation(
+        self,
+        chunks: list[Chunk],
+        vectors: list[np.ndarray],
+        windows: list[np.ndarray],
+        files: dict[str, FileEntry],
+        *,
+        pipeline: str,
+    ) -> str:
+        """A new generation folder, then CURRENT switched to it."""
+        return _write_generation(self.index_dir, chunks, vectors, windows, files, pipeline=pipeline).name
+
+
+def _previous_index(store: IndexStore, pipeline: str) -> tuple[Manifest | None, list[str]]:
     """The current generation's manifest (None if there is none, or it is of another index format) and the
     files it lists whose chunks cannot be reused, to be read again."""
-    if generation is None:
-        return None, []
     try:
-        manifest = read_manifest(generation)
+        manifest = store.current_manifest()
     except ManifestFormatError as exc:
         return None, exc.files  # an older index format: rebuild everything
+    if manifest is None:
+        return None, []
     return manifest, files_to_reread(manifest, pipeline)
 
 
@@ -235,41 +320,42 @@ ProgressFn = Callable[[str, int, int], None]
 
 def ingest_paths(
     paths: Sequence[Path],
-    index_dir: Path,
+    index_dir: Path | IndexStore,
     *,
     prune: bool = False,
     progress: bool | ProgressFn = True,
 ) -> IngestReport:
     """Index the PDFs, Markdown and text files under `paths` into `index_dir` (incrementally, atomically).
 
+    `index_dir` is a folder, or an `IndexStore` such as `ingest.store_chroma.ChromaServerIndex`.
     Stages: plan (pure, `ingest.plan`: which files to re-chunk, reuse, skip or remove), load and chunk the
     files to re-chunk, embed the new chunks, then write a new generation and switch CURRENT to it.
     """
     started = time.perf_counter()
-    index_dir = Path(index_dir)
+    store = index_dir if isinstance(index_dir, IndexStore) else LocalIndex(Path(index_dir))
     notify = _progress_callback(progress)
     pipeline = pipeline_id()
 
-    old_gen = current_generation(index_dir)
-    previous, reread = _previous_index(old_gen, pipeline)
+    had_current = store.has_current()
+    previous, reread = _previous_index(store, pipeline)
     found, missing = scan_sources(paths, reread)
     plan = plan_ingest(found, previous, pipeline, prune=prune, exists=lambda key: Path(key).exists())
     settled = plan.settle(_load_changed(plan, notify))
 
     report = IngestReport(
-        index_dir=index_dir,
+        index_dir=store.index_dir if isinstance(store, LocalIndex) else store.location,
         files=len(found),
         unchanged=settled.unchanged,
         pages=settled.pages,
         chunks=len(settled.reused_ids) + len(settled.fresh),
         removed=settled.removed,
         skipped=missing + settled.skipped,
-        changed=bool(settled.fresh or settled.removed or old_gen is None),
+        changed=bool(settled.fresh or settled.removed or not had_current),
     )
     if report.changed:
-        chunks, vectors, windows = _embed(settled, old_gen, notify)
+        chunks, vectors, windows = _embed(settled, store if had_current else None, notify)
         report.embedded = len(settled.fresh)
-        _write_generation(index_dir, chunks, vectors, windows, settled.files, pipeline=pipeline)
+        store.write_generation(chunks, vectors, windows, settled.files, pipeline=pipeline)
         report.chunks = len(chunks)
     report.seconds = time.perf_counter() - started
     return report
@@ -303,13 +389,13 @@ def _load_changed(plan: IngestPlan, notify: ProgressFn) -> dict[str, LoadOutcome
 
 
 def _embed(
-    settled: Settled, old_gen: Path | None, notify: ProgressFn
+    settled: Settled, old_gen: IndexStore | None, notify: ProgressFn
 ) -> tuple[list[Chunk], list[np.ndarray], list[np.ndarray]]:
     """The next generation's chunks with their vectors and window vectors: reused ones first (read from the
     previous generation), then the fresh ones, embedded now."""
     old_chunks: dict[str, tuple[Chunk, np.ndarray, np.ndarray]] = {}
     if settled.reused_ids and old_gen is not None:
-        data = load_generation(old_gen)
+        data = old_gen.load_current()
         wanted = set(settled.reused_ids)
         old_chunks = {
             c.chunk_id: (c, data.vectors[i], data.windows_of(i))
@@ -367,40 +453,20 @@ def _write_generation(
 ) -> Path:
     """Write a complete new generation (Chroma, BM25, manifest last), then switch CURRENT to it."""
     from ingest.embedding import MODEL_NAME
-    from ingest.glossary import with_acronyms
-    from ingest.keyword import BM25Index
 
     generations = index_dir / GENERATIONS_DIR
     generations.mkdir(parents=True, exist_ok=True)
-    name = f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
+    name = new_generation_name()
     gen = generations / name
     gen.mkdir()
     client = _chroma_client(gen / CHROMA_DIR)
     collection = client.create_collection(COLLECTION, embedding_function=_embedding_function(), metadata=dict(_COSINE))
-    for start in range(0, len(chunks), _CHROMA_BATCH):
-        part = chunks[start : start + _CHROMA_BATCH]
-        collection.add(
-            ids=[c.chunk_id for c in part],
-            documents=[c.text for c in part],
-            metadatas=[c.to_metadata() for c in part],
-            embeddings=[v.tolist() for v in vectors[start : start + _CHROMA_BATCH]],
-        )
+    add_chunks(collection, chunks, vectors)
     window_collection = client.create_collection(
         WINDOWS, embedding_function=_embedding_function(), metadata=dict(_COSINE)
     )
-    ids, metas, rows = [], [], []
-    for chunk, block in zip(chunks, windows, strict=True):
-        for n, row in enumerate(block):
-            ids.append(f"{chunk.chunk_id}~{n}")
-            metas.append({"chunk_id": chunk.chunk_id})
-            rows.append(row.tolist())
-    for start in range(0, len(ids), _CHROMA_BATCH):
-        window_collection.add(
-            ids=ids[start : start + _CHROMA_BATCH],
-            metadatas=metas[start : start + _CHROMA_BATCH],
-            embeddings=rows[start : start + _CHROMA_BATCH],
-        )
-    BM25Index.build([with_acronyms(c.keyword_text) for c in chunks]).save(gen / BM25_FILE)
+    add_windows(window_collection, chunks, windows)
+    build_keyword_index(chunks).save(gen / BM25_FILE)
     manifest = new_manifest(
         embedding_model=MODEL_NAME, pipeline=pipeline, files=files, chunk_order=[c.chunk_id for c in chunks]
     )
@@ -410,6 +476,48 @@ def _write_generation(
     os.replace(pointer_tmp, index_dir / CURRENT_FILE)  # the switch: atomic on POSIX
     _remove_old_generations(index_dir, keep=name)
     return gen
+
+
+def new_generation_name() -> str:
+    """A fresh generation name: sortable by creation time, unique across machines."""
+    return f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
+
+
+def add_chunks(collection: Any, chunks: list[Chunk], vectors: Sequence[np.ndarray], batch: int = _CHROMA_BATCH) -> None:
+    """Add chunks with their precomputed vectors to a Chroma collection, `batch` records per call."""
+    for start in range(0, len(chunks), batch):
+        part = chunks[start : start + batch]
+        collection.add(
+            ids=[c.chunk_id for c in part],
+            documents=[c.text for c in part],
+            metadatas=[c.to_metadata() for c in part],
+            embeddings=[v.tolist() for v in vectors[start : start + batch]],
+        )
+
+
+def add_windows(
+    collection: Any, chunks: list[Chunk], windows: Sequence[np.ndarray], batch: int = _CHROMA_BATCH
+) -> None:
+    """Add each chunk's window vectors (ids `<chunk id>~<n>`, metadata naming the chunk)."""
+    ids, metas, rows = [], [], []
+    for chunk, block in zip(chunks, windows, strict=True):
+        for n, row in enumerate(block):
+            ids.append(f"{chunk.chunk_id}~{n}")
+            metas.append({"chunk_id": chunk.chunk_id})
+            rows.append(row.tolist())
+    for start in range(0, len(ids), batch):
+        collection.add(
+            ids=ids[start : start + batch],
+            metadatas=metas[start : start + batch],
+            embeddings=rows[start : start + batch],
+        )
+
+
+def build_keyword_index(chunks: Sequence[Chunk]) -> BM25Index:
+    """The BM25 index over chunks, in their order: what every generation's keyword search uses."""
+    from ingest.glossary import with_acronyms
+
+    return BM25Index.build([with_acronyms(c.keyword_text) for c in chunks])
 
 
 def _remove_old_generations(index_dir: Path, keep: str) -> None:

@@ -48,13 +48,22 @@ def read_manifest(generation: Path) -> Manifest:
     """The manifest of a generation; `IndexProblem` if it is unreadable, `ManifestFormatError` if another format."""
     path = generation / MANIFEST
     try:
-        data: Any = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise _unusable(path, f"cannot be read ({exc.strerror})") from exc
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except UnicodeDecodeError as exc:
         raise _unusable(path, "not JSON") from exc
+    return parse_manifest(text, where=str(path), generation=str(generation))
+
+
+def parse_manifest(text: str, *, where: str, generation: str) -> Manifest:
+    """A manifest from its JSON text (read from a file or from a Chroma server record `where`)."""
+    try:
+        data: Any = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _unusable(where, "not JSON") from exc
     if not isinstance(data, dict):
-        raise _unusable(path, "not a JSON object")
+        raise _unusable(where, "not a JSON object")
     if data.get("format") != INDEX_FORMAT:
         raise ManifestFormatError(
             f"{generation}: index format {data.get('format')!r}, expected {INDEX_FORMAT}; re-ingest",
@@ -63,11 +72,11 @@ def read_manifest(generation: Path) -> Manifest:
     try:
         return Manifest.model_validate(data)
     except ValidationError as exc:
-        raise _unusable(path, describe_validation_error(exc)) from exc
+        raise _unusable(where, describe_validation_error(exc)) from exc
 
 
-def _unusable(path: Path, why: str) -> IndexProblem:
-    return IndexProblem(f"{path}: not a usable index manifest ({why}); remove the index folder and ingest again")
+def _unusable(where: Path | str, why: str) -> IndexProblem:
+    return IndexProblem(f"{where}: not a usable index manifest ({why}); remove the index folder and ingest again")
 
 
 def write_manifest(generation: Path, manifest: Manifest) -> None:

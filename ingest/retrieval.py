@@ -6,21 +6,32 @@ query costs one embedding (~10 ms) plus two vector operations over a few hundred
 
 from __future__ import annotations
 
+import logging
+import math
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+from ingest.chunking import Chunk
 from ingest.glossary import Glossary, expand_query, glossary, normalize_query
 from ingest.index import BM25_FILE, GenerationData, IndexProblem, current_generation, load_generation
 from ingest.keyword import BM25Index
+
+if TYPE_CHECKING:
+    from ingest.store_chroma import ChromaServerIndex
 
 Mode = Literal["hybrid", "bm25", "dense"]
 Fusion = Literal["convex", "rrf"]
 
 # Re-exported: callers search with the same query rewriting.
-__all__ = ["Glossary", "Hit", "Retriever", "expand_query", "glossary", "normalize_query"]
+__all__ = ["Glossary", "Hit", "Retriever", "ServerRetriever", "expand_query", "glossary", "normalize_query"]
+
+log = logging.getLogger("enroller.retrieval")
 
 # Tuned on evals/questions.jsonl by evals/run_retrieval_bench.py (see the README): the dense score is
 # a blend of the whole chunk and its best 40-word window; BM25 is normalised by the best score.
@@ -125,6 +136,87 @@ class Retriever:
             for c in (self.chunks[i],)
             if mode != "bm25" or bm25[i] > 0
         ]
+
+
+class ServerRetriever:
+    """Searches, in memory, the generation a Chroma server's pointer names; follows the pointer when it moves.
+
+    The pointer is read at most every `refresh_seconds`; a new generation is loaded (and its BM25 built) by
+    one thread while the others keep answering from the previous one. With the server down, the generation
+    already in memory keeps answering and `problem` says why the server could not be read; with nothing in
+    memory, searches find nothing rather than fail.
+    """
+
+    def __init__(
+        self,
+        index: ChromaServerIndex,
+        *,
+        fusion: Fusion = "convex",
+        refresh_seconds: float = 5.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.index = index
+        self.fusion: Fusion = fusion
+        self.refresh_seconds = refresh_seconds
+        self._clock = clock
+        self._current: Retriever | None = None
+        self.generation: str | None = None
+        self.problem: str | None = None
+        self._checked = -math.inf
+        self._lock = threading.Lock()
+
+    def refresh(self) -> None:
+        """Read the pointer now and load its generation if it is not the one in memory (`IndexProblem` if
+        the server is unreachable or holds no index)."""
+        name = self.index.current_name()
+        if name is None:
+            raise IndexProblem(f"no index in the Chroma server at {self.index.location}: run `enroller ingest`")
+        if name != self.generation:
+            from ingest.index import build_keyword_index
+
+            data = self.index.load(name)
+            self._current = Retriever(data, build_keyword_index(data.chunks), fusion=self.fusion)
+            log.info("loaded generation %s from %s (%d chunks)", name, self.index.location, len(data.chunks))
+            self.generation = name
+
+    def _maybe_refresh(self) -> None:
+        if self._clock() - self._checked < self.refresh_seconds:
+            return
+        # The first load waits; later ones happen in whichever thread gets there first.
+        if not self._lock.acquire(blocking=self._current is None):
+            return
+        try:
+            if self._clock() - self._checked < self.refresh_seconds:
+                return
+            try:
+                self.refresh()
+                self.problem = None
+            except IndexProblem as exc:
+                if self.problem != str(exc):
+                    log.warning("document search: %s", exc)
+                self.problem = str(exc)
+            self._checked = self._clock()
+        finally:
+            self._lock.release()
+
+    @property
+    def bm25(self) -> BM25Index:
+        """The keyword index of the generation in memory (an empty one before any is loaded)."""
+        return self._current.bm25 if self._current is not None else BM25Index({}, [])
+
+    @property
+    def chunks(self) -> list[Chunk]:
+        """The chunks in memory."""
+        return self._current.chunks if self._current is not None else []
+
+    def __len__(self) -> int:
+        return len(self.chunks)
+
+    def search(self, query: str, k: int = 5, mode: Mode = "hybrid") -> list[Hit]:
+        """The `k` best chunks of the generation in memory (after following the pointer if it is time)."""
+        self._maybe_refresh()
+        current = self._current
+        return current.search(query, k=k, mode=mode) if current is not None else []
 
 
 def _rrf(dense: np.ndarray, bm25: np.ndarray) -> np.ndarray:

@@ -36,12 +36,24 @@ def _index_dir(explicit: Path | None) -> Path:
     return explicit if explicit is not None else get_settings().resolved_index_dir
 
 
+def _target(explicit: Path | None) -> Any:
+    """--index, else CHROMA_URL's server (`ChromaServerIndex`), else the configured index folder."""
+    from assistant.settings import get_settings
+
+    url = get_settings().chroma_url if explicit is None else None
+    if url:
+        from ingest.store_chroma import server_index
+
+        return server_index(url)
+    return _index_dir(explicit)
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Index files; report each skipped file by name; exit 2 if any failed."""
     from ingest.index import IndexProblem, ingest_paths
     from knowledge import DOCS_DIR
 
-    index = _index_dir(args.index)
+    index = _target(args.index)
     paths = list(args.paths) or [DOCS_DIR]
     try:
         with terminal_progress(quiet=args.quiet) as progress:
@@ -53,7 +65,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     for path in report.removed:
         print(f"removed {path}", file=sys.stderr)
     state = "updated" if report.changed else "already up to date"
-    print(f"{index}: {state}; {report}")
+    print(f"{report.index_dir}: {state}; {report}")
     return EXIT_BAD_INPUT if report.failed else EXIT_OK
 
 
@@ -70,13 +82,23 @@ def cmd_search(args: argparse.Namespace) -> int:
         return fail(f"--k: must be at least 1 (got {args.k})")
     if args.batch is not None and not args.batch.is_file():
         return fail(f"--batch: no such file: {args.batch}")
-    index = _index_dir(args.index)
-    if not index_exists(index):
+    index = _target(args.index)
+    retriever: Any
+    if not isinstance(index, Path):
+        from ingest.retrieval import ServerRetriever
+
+        retriever = ServerRetriever(index)
+        try:
+            retriever.refresh()
+        except IndexProblem as exc:
+            return fail(str(exc))
+    elif not index_exists(index):
         return fail(f"no index at {index}: run `enroller ingest PATH --index {index}` first")
-    try:
-        retriever = Retriever.open(index)
-    except IndexProblem as exc:
-        return fail(str(exc))
+    else:
+        try:
+            retriever = Retriever.open(index)
+        except IndexProblem as exc:
+            return fail(str(exc))
     if args.batch is not None:
         return _search_batch(retriever, args.batch, k=args.k, mode=args.mode)
     hits = retriever.search(args.query, k=args.k, mode=args.mode)

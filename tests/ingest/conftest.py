@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
+
+from tests.chroma_server import ChromaServer, running_chroma
 
 
 def make_pdf(path: Path, pages: list[str], *, title: str | None = None) -> Path:
@@ -64,3 +67,10 @@ def docs(tmp_path: Path) -> Path:
         encoding="utf-8",
     )
     return folder
+
+
+@pytest.fixture
+def chroma() -> Iterator[ChromaServer]:
+    """A Chroma server of its own on 127.0.0.1 (skipped where it cannot start, never under CI)."""
+    with running_chroma() as server:
+        yield server

@@ -7,6 +7,8 @@ from fastapi.responses import JSONResponse
 
 from bots.http.deps import StateDep
 from bots.http.models import ReadyResponse
+from bots.http.state import AppState
+from ingest.errors import IndexProblem
 from ingest.index import index_exists
 
 router = APIRouter(tags=["health"])
@@ -29,10 +31,7 @@ def readyz(state: StateDep) -> JSONResponse:
         checks["assistant"] = reason
     else:
         checks["knowledge"] = "ok (validated at start-up)"
-        if index_exists(state.index_dir):
-            checks["index"] = f"ok ({state.index_dir})"
-        else:
-            reason = checks["index"] = f"no index at {state.index_dir}"
+        reason = _check_index(state, checks)
         try:
             assistant.store.last_turn_id("readyz")
             checks["database"] = f"ok ({assistant.store.name})"
@@ -41,3 +40,22 @@ def readyz(state: StateDep) -> JSONResponse:
             reason = reason or f"database {checks['database']}"
     body = ReadyResponse(ready=reason is None, checks=checks, reason=reason)
     return JSONResponse(body.model_dump(), status_code=200 if reason is None else 503)
+
+
+def _check_index(state: AppState, checks: dict[str, str]) -> str | None:
+    """Fill `checks["index"]`; the reason it is not ready, if any. With CHROMA_URL, the server is asked."""
+    url = state.settings.chroma_url
+    if url is None:
+        if index_exists(state.index_dir):
+            checks["index"] = f"ok ({state.index_dir})"
+            return None
+        checks["index"] = f"no index at {state.index_dir}"
+        return checks["index"]
+    from ingest.store_chroma import server_index
+
+    try:
+        checks["index"] = server_index(url).status()
+    except IndexProblem as exc:
+        checks["index"] = str(exc)
+        return f"document search unavailable: {exc}"
+    return None
