@@ -36,6 +36,7 @@ from assistant.pii import redact_pii
 from assistant.routing import Plan, PlannedCall, plan_turn
 from assistant.settings import Settings, get_settings
 from assistant.store import ConversationStore
+from ingest.errors import IndexProblem
 from tools.errors import EnrollerToolError
 from tools.facts import knowledge_file, load_facts
 from tools.models import ToolOutput
@@ -55,6 +56,7 @@ class AssistantTexts(BaseModel):
     fallback_intro: str
     fallback_help: str
     smalltalk: str
+    search_unavailable: str = "Document search is unavailable right now ({reason}); tools still answer."
 
 
 @knowledge_file("assistant.yaml", AssistantTexts)
@@ -76,6 +78,7 @@ class TurnContext:
     pending: dict[str, Any] | None = None
     next_pending: dict[str, Any] | None = None
     trace: list[TraceStep] = field(default_factory=list)
+    search_unavailable: str | None = None
 
 
 SearchFn = Callable[[str, int], list[Any]]
@@ -93,11 +96,13 @@ class Assistant:
         settings: Settings | None = None,
         llm: Any | None = None,
         texts: AssistantTexts | None = None,
+        retriever: Any | None = None,
     ) -> None:
         self.settings = settings or get_settings()
         self._index_dir = index_dir if index_dir is not None else self.settings.resolved_index_dir
         self._search = search
-        self._retriever: Any | None = None
+        # A ready retriever (a Chroma server's, from the wiring); else the folder index opens on first search.
+        self._retriever: Any | None = retriever
         self._retriever_lock = threading.Lock()
         self.store = store or ConversationStore(self.settings.resolved_database_url)
         self.texts = texts or assistant_texts()
@@ -230,6 +235,8 @@ class Assistant:
                 draft.add("notice", note)
         for error in errors:
             draft.add("notice", error)
+        if ctx.search_unavailable is not None:
+            draft.add("notice", self.texts.search_unavailable.format(reason=ctx.search_unavailable))
         if composition is not None and outputs:
             # Toolkit text under a tool answer only when it is about the same thing: the pages the tool cites.
             composition = composition.restricted_to({(s.document, s.page) for out in outputs for s in out.sources})
@@ -265,7 +272,14 @@ class Assistant:
         return calls, outputs, errors
 
     def _retrieve(self, plan: Plan, ctx: TurnContext) -> Composition | None:
-        hits = self.search(plan.query, RETRIEVAL_K)
+        try:
+            hits = self.search(plan.query, RETRIEVAL_K)
+        except (IndexProblem, OSError) as exc:
+            # The index (a folder, or a Chroma server) is gone: answer what the tools can, and say so.
+            log.warning("document search unavailable: %s", exc)
+            ctx.trace.append(TraceStep(step="retrieve", detail=f"document search unavailable: {exc}"))
+            ctx.search_unavailable = str(exc)
+            return None
         if not hits:
             ctx.trace.append(TraceStep(step="retrieve", detail="no passages found"))
             return None
@@ -286,6 +300,8 @@ class Assistant:
         draft = _Draft()
         for error in errors:
             draft.add("notice", error)
+        if ctx.search_unavailable is not None:
+            draft.add("notice", self.texts.search_unavailable.format(reason=ctx.search_unavailable))
         draft.add("fallback", f"{self.texts.fallback_intro} {self.texts.fallback_help}")
         calls: list[ToolCall] = []
         hours, out = self._safe_run("service_center_hours", {"date": ctx.today.isoformat()})

@@ -52,10 +52,8 @@ def build_assistant(
         store = ConversationStore(settings.resolved_database_url)
     except StoreError as exc:
         raise StartupError(str(exc)) from exc
-    assistant = Assistant(settings=settings, index_dir=index, store=store)
+    assistant = Assistant(settings=settings, index_dir=index, store=store, retriever=server)
     if server is not None:
-        # The engine opens a folder index only when it holds no retriever: give it the server's.
-        assistant._retriever = server
         index = server.index.location
     assistant.llm = load_llm(settings, assistant.search)
     mode = f"LLM mode ({settings.llm})" if assistant.llm is not None else "deterministic mode (no LLM configured)"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -113,3 +114,20 @@ def test_llm_gets_the_redacted_question_and_its_answer_is_used() -> None:
     assert "[SSN]" in llm.questions[0]
     assert answer.route == "retrieval"
     assert answer.citations[0].page == 8
+
+
+def test_missing_index_still_answers_tools_and_says_search_is_unavailable(tmp_path: Path) -> None:
+    """With the index gone, a tool question is answered with a notice that document search is unavailable,
+    and a document question falls back with the same notice: never an exception."""
+    from assistant.settings import Settings
+
+    settings = Settings(data_dir=tmp_path / "data")
+    with Assistant(settings=settings, index_dir=tmp_path / "no-index") as assistant:
+        tool = assistant.ask("nod01 dated 2026-03-03, when does the rop end?", today=date(2026, 3, 20))
+        doc = assistant.ask("what does the CRW do?", today=date(2026, 3, 20))
+    assert tool.route == "tool"
+    assert "2026-06-06" in tool.answer
+    assert any(p.kind == "notice" and "Document search is unavailable" in p.text for p in tool.parts)
+    assert doc.route == "fallback"
+    assert "Document search is unavailable" in doc.answer
+    assert any(t.step == "retrieve" and "unavailable" in t.detail for t in doc.trace)
