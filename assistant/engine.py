@@ -289,6 +289,12 @@ class Assistant:
         terms = self._term_index() if self.texts.abstain.min_coverage > 0 else None
         signals = abstain_signals(plan.focus or plan.query, hits, terms)
         reason = signals.abstain_reason(self.texts.abstain)
+        if reason is not None and plan.focus and plan.focus != plan.query:
+            # "any tips so this doesn't happen again?": the follow-up alone names nothing the passages hold;
+            # its subject is in the question before it, which the search already used.
+            with_context = abstain_signals(plan.query, hits, terms)
+            if with_context.abstain_reason(self.texts.abstain) is None:
+                signals, reason = with_context, None
         if reason is not None:
             log.info("abstain: %s", reason)
             ctx.trace.append(TraceStep(step="abstain", detail=reason))

@@ -383,6 +383,10 @@ def _plan_service_center(text: str, today: date, now: datetime | None, history: 
         if found:
             assert found[0].value is not None
             return _service_center_plan({"date": found[0].value.isoformat()}, text, [found[0].text])
+        hours = _hits(rules.asks_hours, text)
+        if hours:
+            # "what are the normal hours?" right after an hours answer is about the Service Center, today.
+            return _service_center_plan({"date": today.isoformat()}, text, hours)
     if not triggers or not _hits(rules.asks_hours, text):
         return None
     arguments: dict[str, Any]

@@ -338,3 +338,11 @@ def test_escalated_on_a_weekday_is_the_one_just_gone() -> None:
     """'escalated on Monday' asked on a Thursday is the Monday before, not the next one."""
     plan = plan_turn("escalated on monday, when will it be done", date(2026, 12, 3), [])
     assert plan.calls[0].arguments == {"escalation_date": "2026-11-30"}
+
+
+def test_hours_follow_up_stays_with_the_service_center() -> None:
+    """'what are the normal hours?' right after an hours answer asks the Service Center tool about today."""
+    history = [_turn("open 12/31?", [("service_center_hours", {"date": "2025-12-31"})])]
+    plan = plan_turn("what are the normal hours", date(2026, 3, 20), history)
+    assert plan.calls[0].name == "service_center_hours"
+    assert plan.calls[0].arguments == {"date": "2026-03-20"}
