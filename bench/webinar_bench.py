@@ -2,6 +2,11 @@
 memory printed (issue 11 asks for ≤ 60 s on this machine).
 
     .venv/bin/python bench/webinar_bench.py [--questions N] [--index DIR] [--out FILE.json]
+    .venv/bin/python bench/webinar_bench.py --tune
+
+`--tune` instead searches the grouping's threshold, key-term weight and number penalty on the labelled pairs
+(tests/bots/webinar/test_grouping.py builds them from topics.yaml) and prints the best by F1, with precision
+and recall (the values in bots/webinar/grouping.py came from such a search).
 
 The questions are the fixture's question bank (tests/bots/webinar/fixtures/topics.yaml, written in enrollers'
 words) drawn with a fixed seed and varied the way a chat varies them (case, "quick question:", trailing thanks,
@@ -102,13 +107,42 @@ def index_dir(given: Path | None, work: Path) -> Path | None:
     return index
 
 
+def tune() -> int:
+    """Grid-search GroupingParams on the labelled pairs (embedding once); print the best ten by F1."""
+    import itertools
+
+    import yaml
+
+    from bots.webinar.grouping import GroupingParams, cluster, embed_questions, pairwise_scores, similarity_matrix
+    from tests.bots.webinar.test_grouping import labelled_pairs
+
+    texts, pairs = labelled_pairs(yaml.safe_load(TOPICS.read_text(encoding="utf-8")))
+    vectors = embed_questions(texts)
+    rows = []
+    for weight, penalty in itertools.product((0.0, 0.1, 0.2, 0.3), (0.0, 0.15, 0.3)):
+        params = GroupingParams(term_weight=weight, number_penalty=penalty)
+        similarity = similarity_matrix(texts, vectors, params)
+        for threshold in [round(0.40 + 0.02 * i, 2) for i in range(21)]:
+            precision, recall = pairwise_scores(cluster(similarity, threshold), pairs)
+            f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+            rows.append((f1, precision, recall, threshold, weight, penalty))
+    print(f"{len(texts)} questions, {len(pairs)} labelled pairs ({sum(p[2] for p in pairs)} same)")
+    print(f"{'F1':>6} {'prec':>6} {'recall':>6} {'thresh':>6} {'terms':>6} {'numbers':>7}")
+    for f1, precision, recall, threshold, weight, penalty in sorted(rows, reverse=True)[:10]:
+        print(f"{f1:6.3f} {precision:6.3f} {recall:6.3f} {threshold:6.2f} {weight:6.2f} {penalty:7.2f}")
+    return 0
+
+
 def main() -> int:
     """Build the assistant, then time parse → drop → group → answer on N questions; print the numbers."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--questions", type=int, default=1000, help="questions in the chat (default 1000)")
     parser.add_argument("--index", type=Path, help="index directory (default: configured, else the corpus now)")
     parser.add_argument("--out", type=Path, help="also write the numbers as JSON")
+    parser.add_argument("--tune", action="store_true", help="search the grouping's parameters on labelled pairs")
     args = parser.parse_args()
+    if args.tune:
+        return tune()
 
     from assistant.settings import Settings
     from assistant.wiring import build_assistant

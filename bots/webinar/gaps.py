@@ -171,8 +171,7 @@ def gaps_markdown(report: GapsReport) -> str:
         lines += ["", "## Other wordings", ""]
         for n, g in others:
             lines += [f"{n}. {g.representative}", *(f"   - {q}" for q in g.questions[1:])]
-    lines.append("")
-    return "\n".join(lines)
+    return "\n".join(lines) + "\n"
 
 
 def gaps_csv(report: GapsReport) -> str:
