@@ -41,7 +41,15 @@ from assistant.migrations import (
 from assistant.models import Answer
 from assistant.pii import redact_pii
 
-__all__ = ["SCHEMA_VERSION", "ConversationStore", "Feedback", "HelpRequest", "StoreError", "create_engine"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "ConversationStore",
+    "Feedback",
+    "GapTurn",
+    "HelpRequest",
+    "StoreError",
+    "create_engine",
+]
 
 _BUSY_TIMEOUT_S = 10
 
@@ -73,6 +81,17 @@ class HelpRequest:
     category: str
     description: str
     case_number: str | None
+
+
+@dataclass(frozen=True)
+class GapTurn:
+    """A stored turn the assistant could not answer well: it fell back, or someone gave it a thumbs down."""
+
+    turn_id: int
+    question: str
+    route: str
+    created_at: str
+    thumbs_down: bool
 
 
 class ConversationStore:
@@ -211,6 +230,26 @@ class ConversationStore:
             query = query.where(feedback.c.rating < 0)
         with self._engine.connect() as conn:
             return [Feedback(**row._mapping) for row in conn.execute(query)]
+
+    def gap_turns(self, since: date | None = None) -> list[GapTurn]:
+        """Turns (from every interface) that fell back or got a 👎 on their turn id, created on or after `since`
+        (UTC), oldest first; questions as stored (redacted)."""
+        down = sa.select(feedback.c.turn_id).where(feedback.c.rating < 0, feedback.c.turn_id.is_not(None))
+        disliked = turns.c.id.in_(down)
+        query = (
+            sa.select(turns.c.id, turns.c.question, turns.c.route, turns.c.created_at, disliked.label("down"))
+            .where(sa.or_(turns.c.route == "fallback", disliked))
+            .order_by(turns.c.id)
+        )
+        if since is not None:
+            query = query.where(turns.c.created_at >= since.isoformat())
+        with self._engine.connect() as conn:
+            return [
+                GapTurn(
+                    turn_id=r.id, question=r.question, route=r.route, created_at=r.created_at, thumbs_down=bool(r.down)
+                )
+                for r in conn.execute(query)
+            ]
 
     def record_event(self, event_id: str) -> bool:
         """Note a Slack event id; False when it was seen before (by any process): Slack retries deliveries."""

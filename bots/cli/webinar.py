@@ -1,5 +1,7 @@
 """`enroller webinar FILE... [--index DIR] [--today D] [--out F]... [--run NAME]`: a webinar's exports in, grouped
-questions answered with citations out (a publishable FAQ), the unanswered ones set aside for the presenter."""
+questions answered with citations out (a publishable FAQ), the unanswered ones set aside for the presenter.
+
+`enroller gaps [--since D] [--out F]`: the stored questions the assistant fell back on and the 👎'd ones, grouped."""
 
 from __future__ import annotations
 
@@ -24,6 +26,11 @@ def register(sub: Any) -> None:
     p.add_argument("--out", type=Path, action="append", default=[], metavar="F", help=".json .md .html .csv .xlsx")
     p.add_argument("--run", metavar="NAME", help="store the run; later batches under the same name merge into it")
     p.set_defaults(func=cmd_webinar)
+
+    g = sub.add_parser("gaps", help="what enrollers asked that the assistant fell back on or got a 👎 for, grouped")
+    g.add_argument("--since", type=_iso_date, help="only questions asked on or after YYYY-MM-DD (UTC)")
+    g.add_argument("--out", type=Path, metavar="F", help=".json .md .csv (default: a table on stdout)")
+    g.set_defaults(func=cmd_gaps)
 
 
 @contextmanager
@@ -87,4 +94,24 @@ def cmd_webinar(args: argparse.Namespace) -> int:
         sys.stdout.write(report_markdown(report))
     else:
         print_json(summary)
+    return EXIT_OK
+
+
+def cmd_gaps(args: argparse.Namespace) -> int:
+    """Read the store's gaps, group them, print a table or write --out."""
+    from bots.webinar.gaps import GAP_FORMATS, build_gaps, gaps_table, read_gap_questions, render_gaps
+
+    if args.out is not None and args.out.suffix.lower() not in GAP_FORMATS:
+        return fail(f"--out: cannot write {args.out.suffix or args.out.name}; use {', '.join(GAP_FORMATS)}")
+    from assistant.settings import get_settings
+    from assistant.store import ConversationStore
+
+    with ConversationStore(get_settings().resolved_database_url) as store:
+        questions = read_gap_questions(store, args.since)
+    report = build_gaps(questions, since=args.since)
+    if args.out is None:
+        sys.stdout.write(gaps_table(report))
+        return EXIT_OK
+    args.out.write_text(render_gaps(report, args.out.suffix), encoding="utf-8")
+    print(f"enroller: wrote {args.out} ({len(report.groups)} groups, asked {report.asked} times)", file=sys.stderr)
     return EXIT_OK

@@ -21,7 +21,7 @@ from assistant.settings import Settings, get_settings
 from bots.http.deps import require_session, require_token
 from bots.http.errors import install_error_handlers
 from bots.http.limits import MAX_BODY_BYTES, MAX_FORM_BYTES, BodyLimitMiddleware
-from bots.http.routers import ask, documents, feedback, health, help_requests, pages, search, tools
+from bots.http.routers import ask, documents, feedback, health, help_requests, pages, search, tools, webinar
 from bots.http.state import AppState
 
 log = logging.getLogger("enroller.http")
@@ -70,6 +70,7 @@ def create_app(
     app.include_router(documents.router, dependencies=[Depends(require_session)])
     app.include_router(pages.router)
     app.include_router(pages.signed_in)
+    app.include_router(webinar.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     slack_settings = _slack_settings()
     if slack_settings is not None:
@@ -84,7 +85,11 @@ def create_app(
         allow_headers=["Authorization", "Content-Type"],
         max_age=600,
     )
-    app.add_middleware(BodyLimitMiddleware, limit=MAX_BODY_BYTES, large={"/help-request": MAX_FORM_BYTES})
+    app.add_middleware(
+        BodyLimitMiddleware,
+        limit=MAX_BODY_BYTES,
+        large={"/help-request": MAX_FORM_BYTES, "/webinar": MAX_FORM_BYTES, "/webinar/export": MAX_FORM_BYTES},
+    )
     return app
 
 

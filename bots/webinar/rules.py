@@ -112,6 +112,14 @@ class Verdict:
 
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+#: Where a chat question without a question mark may start after some context: "Client moved, how do we…".
+_CLAUSE = re.compile(r"[,;:]\s+|\s+-\s+")
+
+
+def _asks(rules: WebinarRules, question: str) -> bool:
+    """Whether a chat message reads as a question: a question mark, or a question word starting it or one of its
+    clauses (chats often drop the "?": "Client missed the deadline, can they still sign up")."""
+    return "?" in question or any(rules.question_start.match(c.strip()) for c in _CLAUSE.split(question))
 
 
 def _whole_message_rule(rules: WebinarRules, text: str) -> DropRule | None:
@@ -125,8 +133,8 @@ def _whole_message_rule(rules: WebinarRules, text: str) -> DropRule | None:
 def classify(text: str, *, is_qa: bool, rules: WebinarRules | None = None) -> Verdict:
     """Keep a question (with greetings and thanks around it removed) or say why the message is dropped.
 
-    Chat messages must look like questions (a question mark or a question word first); Q&A panel entries and
-    question columns are questions unless a rule drops them."""
+    Chat messages must look like questions (a question mark, or a question word first in the message or in one of
+    its clauses); Q&A panel entries and question columns are questions unless a rule drops them."""
     rules = rules or webinar_rules()
     text = " ".join(text.split())
     if not normalize(text).strip("+'/@ "):
@@ -146,6 +154,6 @@ def classify(text: str, *, is_qa: bool, rules: WebinarRules | None = None) -> Ve
     if not question:
         return Verdict(text, "not a question")
     question = question[0].upper() + question[1:]
-    if not is_qa and "?" not in question and not rules.question_start.match(question):
+    if not is_qa and not _asks(rules, question):
         return Verdict(text, "not a question")
     return Verdict(question)

@@ -126,6 +126,34 @@ def test_history_is_oldest_first_and_limited(database: str | Path) -> None:
         assert store.history("no-such-conversation") == []
 
 
+def test_gap_turns_are_fallbacks_and_thumbs_down_since_a_date(database: str | Path) -> None:
+    """Fallback turns and 👎'd turns come back (oldest first, flagged), others and older ones do not."""
+    with ConversationStore(database) as store:
+        cid = store.new_conversation()
+        routes = ["fallback", "tool", "retrieval", "fallback", "tool"]
+        for n, route in enumerate(routes):
+            store.append(_answer(cid, n).model_copy(update={"route": route}), today=TODAY)
+        first = store.last_turn_id(cid) - len(routes) + 1  # type: ignore[operator]
+        store.add_feedback(cid, -1, turn_id=first + 2)
+        store.add_feedback(cid, -1, turn_id=first + 3)
+        store.add_feedback(cid, 1, turn_id=first + 4)
+
+        def backdate(engine: sa.Engine) -> None:
+            with engine.begin() as conn:
+                turn = migrations.turns
+                conn.execute(turn.update().where(turn.c.id == first).values(created_at="2025-01-02T08:00:00+00:00"))
+
+        _with_engine(database, backdate)
+        everything = store.gap_turns()
+        assert [(g.question, g.route, g.thumbs_down) for g in everything] == [
+            ("question 0", "fallback", False),
+            ("question 2", "retrieval", True),
+            ("question 3", "fallback", True),
+        ]
+        assert everything[0].created_at.startswith("2025-01-02")
+        assert [g.question for g in store.gap_turns(since=date(2026, 1, 1))] == ["question 2", "question 3"]
+
+
 def test_conversations_do_not_mix(database: str | Path) -> None:
     """Turns of one conversation never show up in another's history."""
     with ConversationStore(database) as store:
