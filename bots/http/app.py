@@ -21,6 +21,7 @@ from assistant.settings import Settings, get_settings
 from bots.http.deps import require_session, require_token
 from bots.http.errors import install_error_handlers
 from bots.http.limits import MAX_BODY_BYTES, MAX_FORM_BYTES, BodyLimitMiddleware
+from bots.http.models import API_ERRORS
 from bots.http.routers import ask, documents, feedback, health, help_requests, pages, search, tools
 from bots.http.state import AppState
 
@@ -62,7 +63,7 @@ def create_app(
     app.state.enroller = state
     install_error_handlers(app)
 
-    api = APIRouter(prefix="/api", dependencies=[Depends(require_token)])
+    api = APIRouter(prefix="/api", dependencies=[Depends(require_token)], responses=API_ERRORS)
     for module in (ask, search, tools, help_requests, feedback):
         api.include_router(module.router)
     app.include_router(api)
