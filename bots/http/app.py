@@ -22,6 +22,7 @@ from bots.http.deps import require_session, require_token
 from bots.http.errors import install_error_handlers
 from bots.http.limits import MAX_BODY_BYTES, MAX_FORM_BYTES, BodyLimitMiddleware
 from bots.http.models import API_ERRORS
+from bots.http.ratelimit import RateLimitMiddleware
 from bots.http.routers import ask, documents, feedback, health, help_requests, pages, search, tools
 from bots.http.state import AppState
 
@@ -86,6 +87,9 @@ def create_app(
         max_age=600,
     )
     app.add_middleware(BodyLimitMiddleware, limit=MAX_BODY_BYTES, large={"/help-request": MAX_FORM_BYTES})
+    if settings.rate_limit:
+        # Outermost: a client over its limit is refused before its body is read.
+        app.add_middleware(RateLimitMiddleware, per_minute=settings.rate_limit)
     return app
 
 

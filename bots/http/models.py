@@ -142,5 +142,6 @@ API_ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorBody, "description": "No such tool, conversation or document."},
     413: {"model": ErrorBody, "description": "Request body too large."},
     422: {"model": ErrorBody, "description": "Invalid input, naming the field."},
+    429: {"model": ErrorBody, "description": "Over this client's rate limit; see the Retry-After header."},
     503: {"model": ErrorBody, "description": "Not ready (no index, database unreachable), with the reason."},
 }

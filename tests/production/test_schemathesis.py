@@ -26,7 +26,7 @@ def api_schema(
 ) -> schemathesis.BaseSchema:
     """The schema of an app over the shared corpus assistant, no auth (as `enroller serve` on loopback)."""
     data_dir: Path = tmp_path_factory.mktemp("schemathesis")
-    app = create_app(http_settings(data_dir, corpus_index), http_assistant)
+    app = create_app(http_settings(data_dir, corpus_index, rate_limit=0), http_assistant)
     return schemathesis.openapi.from_asgi("/openapi.json", app)
 
 
