@@ -51,7 +51,6 @@ SUGGESTIONS = [
     "The delegation says more than one case was found",
     "NOD01 data inconsistency documents uploaded but still pending",
 ]
-SECRET = "load-signing-secret"
 TIMEOUT_S = 30.0
 
 
@@ -96,29 +95,16 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def slack_event(n: int, client: int) -> tuple[bytes, dict[str, str]]:
-    """A signed app_mention delivery, unique per request."""
+    """A signed app_mention delivery (the two-worker test's), made unique per request: its own event id,
+    message ts and user, so every event is a new thread."""
     from slack_sdk.signature import SignatureVerifier
 
-    from tests.bots.slack.fake_slack import BOT_USER, TEAM
+    from tests.production.test_two_workers import SECRET, signed_event
 
-    body = json.dumps(
-        {
-            "token": "legacy",
-            "team_id": TEAM,
-            "api_app_id": "A0APP",
-            "type": "event_callback",
-            "event_id": f"EvLoad{client}x{n}",
-            "event_time": int(time.time()),
-            "event": {
-                "type": "app_mention",
-                "user": f"U{client}",
-                "text": f"<@{BOT_USER}> {random.choice(QUESTIONS)}",
-                "ts": f"{1700000000 + n}.{client:06d}",
-                "channel": "C1",
-            },
-            "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
-        }
-    )
+    raw, _ = signed_event(f"EvLoad{client}x{n}", random.choice(QUESTIONS))
+    payload = json.loads(raw)
+    payload["event"].update(user=f"U{client}", ts=f"{1700000000 + n}.{client:06d}")
+    body = json.dumps(payload)
     ts = str(int(time.time()))
     signature = SignatureVerifier(SECRET).generate_signature(timestamp=ts, body=body) or ""
     headers = {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature, "Content-Type": "application/json"}
@@ -217,6 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     from tests.chroma_server import ChromaServer
     from tests.postgres import PostgresServer, find_bin_dir
     from tests.production.conftest import Worker, enroller_env, run_enroller
+    from tests.production.test_two_workers import SECRET
 
     corpus = source_corpus_dir()
     bin_dir = find_bin_dir()
