@@ -63,6 +63,11 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Origins (e.g. the portal's) allowed to call the API from a browser."
     )
+    rate_limit: int = Field(
+        default=120,
+        ge=0,
+        description="Requests a minute each API token (else client address) may make to /api/* per worker; 0: off.",
+    )
     help_request_webhook: str | None = Field(
         default=None, description="URL submitted help requests are POSTed to as JSON instead of being stored."
     )

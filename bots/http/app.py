@@ -21,6 +21,8 @@ from assistant.settings import Settings, get_settings
 from bots.http.deps import require_session, require_token
 from bots.http.errors import install_error_handlers
 from bots.http.limits import MAX_BODY_BYTES, MAX_FORM_BYTES, BodyLimitMiddleware
+from bots.http.models import API_ERRORS
+from bots.http.ratelimit import RateLimitMiddleware
 from bots.http.routers import ask, documents, feedback, health, help_requests, pages, search, tools, webinar
 from bots.http.state import AppState
 
@@ -62,7 +64,7 @@ def create_app(
     app.state.enroller = state
     install_error_handlers(app)
 
-    api = APIRouter(prefix="/api", dependencies=[Depends(require_token)])
+    api = APIRouter(prefix="/api", dependencies=[Depends(require_token)], responses=API_ERRORS)
     for module in (ask, search, tools, help_requests, feedback):
         api.include_router(module.router)
     app.include_router(api)
@@ -90,6 +92,9 @@ def create_app(
         limit=MAX_BODY_BYTES,
         large={"/help-request": MAX_FORM_BYTES, "/webinar": MAX_FORM_BYTES, "/webinar/export": MAX_FORM_BYTES},
     )
+    if settings.rate_limit:
+        # Outermost: a client over its limit is refused before its body is read.
+        app.add_middleware(RateLimitMiddleware, per_minute=settings.rate_limit)
     return app
 
 

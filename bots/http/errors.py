@@ -1,8 +1,8 @@
 """Errors of the HTTP interface, and the one place every error becomes a response.
 
 `InvalidInputError` (the caller's fault) → 422 naming the field; an unknown tool → 404; malformed JSON → 400;
-an assistant that could not start → 503 with the reason; a missing or wrong token → 401 (pages: the sign-in
-page). Bodies are `{"detail": message, "field": name-or-null}` everywhere.
+an assistant that could not start, or a database gone away → 503 with the reason; a missing or wrong token → 401
+(pages: the sign-in page). Bodies are `{"detail": message, "field": name-or-null}` everywhere.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -54,6 +55,17 @@ class UpstreamError(HttpError):
     """The help-request webhook did not accept the request."""
 
     status = 502
+
+
+#: The database went away (server down, connection refused, SQLite locked) after the app started.
+DATABASE_ERRORS: tuple[type[Exception], ...] = (sa.exc.OperationalError, sa.exc.InterfaceError)
+
+
+def database_reason(exc: Exception) -> str:
+    """One line saying why the database failed (the driver's first line: no password, no SQL)."""
+    orig = getattr(exc, "orig", None) or exc
+    first = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+    return f"the database is unavailable: {first}"
 
 
 def error_body(message: str, field: str | None = None) -> dict[str, Any]:
@@ -120,6 +132,14 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(KnowledgeError)
     async def _knowledge(request: Request, exc: KnowledgeError) -> Response:
         return _json(503, f"a knowledge file is invalid: {exc}", exc.field)
+
+    for database_error in DATABASE_ERRORS:
+
+        @app.exception_handler(database_error)
+        async def _database(request: Request, exc: Exception) -> Response:
+            # Writes that matter (feedback, help requests) fail loudly; each is one transaction, so nothing is
+            # half-written.
+            return _json(503, database_reason(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def _starlette(request: Request, exc: StarletteHTTPException) -> Response:

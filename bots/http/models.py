@@ -125,3 +125,23 @@ class ReadyResponse(BaseModel):
     ready: bool
     checks: dict[str, str]
     reason: str | None = None
+
+
+class ErrorBody(BaseModel):
+    """Every error response: one readable message, and the field at fault when there is one."""
+
+    detail: str
+    field: str | None = None
+
+
+#: The errors every /api route may answer with, documented once so /openapi.json describes the real bodies
+#: (FastAPI's default 422 schema is a list of errors; ours is `ErrorBody`).
+API_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "Malformed JSON body."},
+    401: {"model": ErrorBody, "description": "Missing or invalid API token (when tokens are set)."},
+    404: {"model": ErrorBody, "description": "No such tool, conversation or document."},
+    413: {"model": ErrorBody, "description": "Request body too large."},
+    422: {"model": ErrorBody, "description": "Invalid input, naming the field."},
+    429: {"model": ErrorBody, "description": "Over this client's rate limit; see the Retry-After header."},
+    503: {"model": ErrorBody, "description": "Not ready (no index, database unreachable), with the reason."},
+}

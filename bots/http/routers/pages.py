@@ -20,11 +20,13 @@ from bots.http.routers.documents import indexed_documents
 from bots.http.routers.feedback import record_feedback
 from bots.http.state import AppState
 from bots.http.submission import Attachment, HelpRequestForm, check_case_number, submit_help_request
+from bots.http.uploads import ACCEPT_ATTRIBUTE, Upload, check_uploads
 from tools.errors import InvalidInputError
 from tools.help_request import HelpRequestInput, help_request_facts, help_request_router
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parents[1] / "templates")
 TEMPLATES.env.globals["document_url"] = document_url
+TEMPLATES.env.globals["accept_files"] = ACCEPT_ATTRIBUTE
 
 router = APIRouter(include_in_schema=False)
 signed_in = APIRouter(include_in_schema=False, dependencies=[Depends(require_session)])
@@ -114,13 +116,17 @@ async def submit_help_request_page(  # noqa: PLR0917 (FastAPI passes each form f
         reason = str(exc).removeprefix("case_number: ")
         errors["case_number"] = reason[:1].upper() + reason[1:]
         case = None
-    if errors:
-        return _render(request, "help_request.html", 422, categories=categories, values=values, errors=errors)
-    attachments = [
-        Attachment(f.filename or "file", f.content_type or "application/octet-stream", await f.read())
+    uploads = [
+        Upload(f.filename or "file", f.content_type or "application/octet-stream", await f.read())
         for f in files or []
         if f.filename
     ]
+    kept, files_error = check_uploads(uploads)
+    if files_error:
+        errors["files"] = files_error
+    if errors:
+        return _render(request, "help_request.html", 422, categories=categories, values=values, errors=errors)
+    attachments = [Attachment(u.filename, u.content_type, u.data) for u in kept]
     suggested = help_request_router(HelpRequestInput(description=description)).category
     form = HelpRequestForm(topic, description, suggested, case, attachments)
     result = await run_in_threadpool(submit_help_request, form, assistant.store, state.settings.help_request_webhook)

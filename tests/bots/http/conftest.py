@@ -63,7 +63,8 @@ def serve_app(app: Any) -> Iterator[LiveServer]:
 
 def http_settings(data_dir: Path, index_dir: Path | None, **extra: Any) -> Settings:
     """Settings for a test server: everything under `data_dir`, no LLM."""
-    return Settings(data_dir=data_dir, index_dir=index_dir, llm=None, **extra)
+    # No rate limit unless a test asks for one: every test client shares 127.0.0.1 (tests/production checks 429).
+    return Settings(data_dir=data_dir, index_dir=index_dir, llm=None, **{"rate_limit": 0, **extra})
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,162 @@
+"""Faults on a real server: PostgreSQL stopped under a running app, and an LLM endpoint that is down or slow."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import sqlalchemy as sa
+
+from assistant.engine import Assistant
+from assistant.llm import LlmResponder, load_chat_model
+from assistant.settings import Settings
+from assistant.store import ConversationStore
+from bots.http import create_app
+from tests.assistant.conftest import postgres_server
+from tests.assistant.fakes import FakeHit
+from tests.bots.http.conftest import LiveServer, http_settings, serve_app
+from tests.postgres import PostgresServer
+
+__all__ = ["postgres_server"]
+
+ROP_QUESTION = "NOD01 dated 3/3/26, when is the ROP due?"
+PASSAGE = FakeHit("rop.pdf", "ROP guide", 8, "Carriers are unable to process reinstatements for these cases.")
+
+
+def fake_search(query: str, k: int) -> list[FakeHit]:
+    """One fixed passage: these tests are about the faults, not retrieval."""
+    return [PASSAGE][:k]
+
+
+# --- PostgreSQL down -------------------------------------------------------------------------------------
+
+
+def _pg_ctl(server: PostgresServer, action: str) -> None:
+    """Stop or start the session's server in place (same port and data: its databases survive)."""
+    options = f"-p {server.port} -k {server.root} -h 127.0.0.1 -c fsync=off -c synchronous_commit=off"
+    server._run(
+        str(server.bin_dir / "pg_ctl"), "-D", str(server.data), "-o", options,
+        "-l", str(server.root / "server.log"), "-m", "fast", "-w", "-t", "60", action,
+    )  # fmt: skip
+
+
+def _count(url: str, table: str) -> int:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one())
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def pg_app(postgres_server: PostgresServer, tmp_path: Path) -> Iterator[tuple[LiveServer, str]]:
+    """A real server whose assistant keeps its state in PostgreSQL."""
+    url = postgres_server.url(postgres_server.create_database())
+    store = ConversationStore(url)
+    assistant = Assistant(search=fake_search, store=store, settings=Settings(llm=None))
+    settings = http_settings(tmp_path, None, rate_limit=0)
+    try:
+        yield from ((server, url) for server in serve_app(create_app(settings, assistant)))
+    finally:
+        store.close()
+
+
+def test_postgres_down_answers_still_served_writes_fail_loudly(
+    postgres_server: PostgresServer, pg_app: tuple[LiveServer, str]
+) -> None:
+    """With PostgreSQL stopped: /api/ask still answers (no memory); feedback is 503 with the reason; /readyz
+    says so; nothing is half-written once the server is back."""
+    server, url = pg_app
+    first = httpx.post(f"{server.url}/api/ask", json={"question": ROP_QUESTION}, timeout=30)
+    assert first.status_code == 200, first.text
+    cid = first.json()["conversation_id"]
+    turns_before = _count(url, "turns")
+
+    _pg_ctl(postgres_server, "stop")
+    try:
+        started = time.monotonic()
+        down = httpx.post(f"{server.url}/api/ask", json={"question": ROP_QUESTION, "conversation_id": cid}, timeout=60)
+        assert down.status_code == 200, down.text
+        assert "2026-06-06" in down.json()["answer"]
+        assert time.monotonic() - started < 20
+
+        feedback = httpx.post(f"{server.url}/api/feedback", json={"conversation_id": cid, "rating": 1}, timeout=60)
+        assert feedback.status_code == 503, feedback.text
+        assert "database" in feedback.json()["detail"]
+
+        ready = httpx.get(f"{server.url}/readyz", timeout=60)
+        assert ready.status_code == 503
+        assert ready.json()["checks"]["database"].startswith("unreachable")
+    finally:
+        _pg_ctl(postgres_server, "start")
+
+    assert _count(url, "feedback") == 0
+    assert _count(url, "turns") == turns_before
+    # Back up: memory and writes work again.
+    again = httpx.post(f"{server.url}/api/feedback", json={"conversation_id": cid, "rating": 1}, timeout=30)
+    assert again.status_code == 201, again.text
+    assert _count(url, "feedback") == 1
+
+
+# --- LLM endpoint down or slow -----------------------------------------------------------------------------
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class _SlowHandler(BaseHTTPRequestHandler):
+    def do_POST(self) -> None:
+        time.sleep(5)
+        self.send_response(500)
+        self.end_headers()
+
+    def log_message(self, *args: Any) -> None:
+        return
+
+
+@pytest.fixture
+def slow_llm() -> Iterator[str]:
+    """An OpenAI-compatible base URL on loopback that takes 5 s and then fails."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _SlowHandler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    server.shutdown()
+    server.server_close()
+
+
+def _llm_assistant(base_url: str, timeout: float) -> Assistant:
+    settings = Settings(llm="openai:gpt-4o-mini", llm_base_url=base_url, llm_api_key="test", llm_timeout=timeout)
+    model = load_chat_model(settings)
+    llm = LlmResponder(model, fake_search, timeout=timeout)
+    return Assistant(search=fake_search, llm=llm, store=ConversationStore(":memory:"), settings=settings)
+
+
+@pytest.mark.parametrize("kind", ["down", "slow"])
+def test_llm_down_or_slow_gives_the_deterministic_answer_in_time(kind: str, slow_llm: str, tmp_path: Path) -> None:
+    """Connection refused, or no reply within ENROLLER_LLM_TIMEOUT: the deterministic answer, within the limit."""
+    base = f"http://127.0.0.1:{_closed_port()}/v1" if kind == "down" else slow_llm
+    assistant = _llm_assistant(base, timeout=1.0)
+    settings = http_settings(tmp_path, None, rate_limit=0)
+    for server in serve_app(create_app(settings, assistant)):
+        started = time.monotonic()
+        response = httpx.post(f"{server.url}/api/ask", json={"question": ROP_QUESTION}, timeout=30)
+        elapsed = time.monotonic() - started
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["route"] == "tool"
+        assert "2026-06-06" in body["answer"]
+        assert elapsed < 4.0, f"{kind}: {elapsed:.1f} s"
+        break
