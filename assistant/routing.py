@@ -336,15 +336,7 @@ def _plan_rop(text: str, today: date, history: list[Answer], pending: dict[str, 
     if "notice_date" not in arguments and "termination_date" in arguments:
         # The reinstatement window needs only the termination date; today says whether it is still open.
         arguments.setdefault("today", today.isoformat())
-        return Plan(
-            intent="rop",
-            calls=[PlannedCall("rop_calculator", arguments)],
-            retrieve=True,
-            query=text,
-            matched=matched,
-            notes=notes,
-        )
-    if "notice_date" not in arguments:
+    elif "notice_date" not in arguments:
         if continuing or _hits(rules.needs_date, text):
             return Plan(
                 intent="rop",

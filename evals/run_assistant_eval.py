@@ -20,7 +20,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -28,51 +27,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from assistant.settings import source_corpus_dir  # noqa: E402 - the project root goes on sys.path first
+from evals.scoring import Tally, contains_fact, read_jsonl  # noqa: E402
 
 CORPUS = source_corpus_dir() or ROOT.parent / "shared" / "corpus"
 EVALS = ROOT / "evals"
 DEFAULT_TODAY = date(2026, 1, 5)
-
-
-def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    """Every JSON object of a .jsonl file."""
-    with path.open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
-
-
-def normalise(text: str) -> str:
-    """Lower-case with single spaces, curly quotes and dashes made plain."""
-    table = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
-    return " ".join(text.translate(table).lower().split())
-
-
-def contains_fact(answer: str, phrases: list[str] | str) -> bool:
-    """True when any key phrase occurs in the answer (case and whitespace ignored)."""
-    items = [phrases] if isinstance(phrases, str) else phrases
-    text = normalise(answer)
-    return any(normalise(p) in text for p in items)
-
-
-@dataclass
-class Tally:
-    """Counts of one metric."""
-
-    hits: int = 0
-    total: int = 0
-    misses: list[str] = field(default_factory=list)
-
-    def add(self, ok: bool, label: str) -> None:
-        """Count one case."""
-        self.total += 1
-        if ok:
-            self.hits += 1
-        else:
-            self.misses.append(label)
-
-    @property
-    def rate(self) -> float:
-        """Share of hits."""
-        return self.hits / self.total if self.total else 0.0
 
 
 def build_corpus_index(target: Path) -> None:
