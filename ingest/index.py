@@ -22,6 +22,7 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -479,8 +480,10 @@ def _write_generation(
 
 
 def new_generation_name() -> str:
-    """A fresh generation name: sortable by creation time, unique across machines."""
-    return f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
+    """A fresh generation name: sortable by creation time (to the microsecond: two ingests within one second
+    must still sort in order, or pruning keeps the wrong one), unique across machines."""
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
+    return f"{stamp}-{uuid.uuid4().hex[:6]}"
 
 
 def add_chunks(collection: Any, chunks: list[Chunk], vectors: Sequence[np.ndarray], batch: int = _CHROMA_BATCH) -> None:

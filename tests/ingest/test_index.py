@@ -252,3 +252,12 @@ def test_same_file_name_in_two_folders(tmp_path: Path) -> None:
     report = ingest_paths([tmp_path / "b"], index, progress=False)
     assert report.chunks == 2
     assert [s for s, _ in _sources(index, "storefront renewals")] == ["note.md", "note.md"]
+
+
+def test_generation_names_sort_in_creation_order_within_one_second() -> None:
+    """Names made in quick succession sort as they were made (pruning keeps the newest by name)."""
+    from ingest.index import new_generation_name
+
+    names = [new_generation_name() for _ in range(50)]
+    assert sorted(names) == names
+    assert len(set(names)) == 50
