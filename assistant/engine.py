@@ -30,6 +30,7 @@ from assistant.models import (
     Route,
     ToolCall,
     TraceStep,
+    short_arguments,
     unique_citations,
 )
 from assistant.pii import redact_pii
@@ -266,7 +267,7 @@ class Assistant:
                 continue
             arguments = inp.model_dump(mode="json", exclude_none=True)
             if ctx is not None:
-                ctx.trace.append(TraceStep(step="tool", detail=f"{item.name}({_short(arguments)})"))
+                ctx.trace.append(TraceStep(step="tool", detail=f"{item.name}({short_arguments(arguments)})"))
             calls.append(ToolCall(name=item.name, arguments=arguments, result=out.model_dump(mode="json")))
             outputs.append(out)
         return calls, outputs, errors
@@ -396,14 +397,6 @@ def _hits_detail(hits: Sequence[Any]) -> str:
         score = getattr(hit, "score", 0.0)
         best.append(f"{getattr(hit, 'source', '?')} p.{getattr(hit, 'page', '?')} (score {score:.3f}{extra})")
     return "top passages: " + "; ".join(best)
-
-
-def _short(arguments: dict[str, Any]) -> str:
-    parts = []
-    for key, value in arguments.items():
-        text = str(value)
-        parts.append(f"{key}={text if len(text) <= 40 else text[:37] + '...'}")
-    return ", ".join(parts)
 
 
 def _tool_citations(out: ToolOutput) -> list[Citation]:

@@ -63,6 +63,15 @@ class ToolCall(BaseModel):
     result: dict[str, Any]
 
 
+def short_arguments(arguments: dict[str, Any]) -> str:
+    """Tool arguments on one line, long values cut: `notice_date=2026-03-03, message=The delegation...`."""
+    parts = []
+    for key, value in arguments.items():
+        text = str(value)
+        parts.append(f"{key}={text if len(text) <= 40 else text[:37] + '...'}")
+    return ", ".join(parts)
+
+
 class AnswerPart(BaseModel):
     """One piece of an answer, in reading order, with the citations it stands on (indexes into `citations`)."""
 

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from assistant.models import Answer, AskRequest
+from assistant.models import Answer, AskRequest, short_arguments
 from bots.cli.common import EXIT_BAD_INPUT, EXIT_OK, BatchLine, fail, print_json, read_batch, terminal_progress
 
 DEMO_QUESTIONS = (
@@ -122,7 +122,7 @@ def render_answer(answer: Answer, *, explain: bool = False) -> str:
     lines = [answer.answer]
     if answer.tool_calls:
         lines.append("")
-        lines.extend(f"  tool: {c.name}({_short_args(c.arguments)})" for c in answer.tool_calls)
+        lines.extend(f"  tool: {c.name}({short_arguments(c.arguments)})" for c in answer.tool_calls)
     if answer.citations:
         lines.append("")
         lines.append("Sources:")
@@ -132,14 +132,6 @@ def render_answer(answer: Answer, *, explain: bool = False) -> str:
         lines.append("How I got there:")
         lines.extend(f"  {step.step}: {step.detail}" for step in answer.trace)
     return "\n".join(lines)
-
-
-def _short_args(arguments: dict[str, Any]) -> str:
-    parts = []
-    for key, value in arguments.items():
-        text = str(value)
-        parts.append(f"{key}={text if len(text) <= 40 else text[:37] + '...'}")
-    return ", ".join(parts)
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
