@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import cache
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from assistant.dates import FoundDate, parse_dates
 from assistant.models import Answer
+from ingest.text import replace_words
 from tools.facts import knowledge_file, load_facts
 
 # --- the data file -----------------------------------------------------------------------------------
@@ -289,8 +289,9 @@ def _inconsistency(text: str, rules: RopRules) -> tuple[str | None, list[str]]:
 
 def _plan_rop(text: str, today: date, history: list[Answer], pending: dict[str, Any] | None) -> Plan | None:
     rules = routing_rules().rop
+    mentions = parse_dates(text, today, "past")
     triggers = _hits(rules.triggers, text)
-    if not triggers and any(f.value is not None for f in parse_dates(text, today, "past")):
+    if not triggers and any(f.value is not None for f in mentions):
         triggers = _hits(rules.weak_triggers, text)
     if _hits(rules.not_rop, text) and not re.search(r"\brop\b|reasonable opportunity|\bnod\s?-?0?[13]\b", text, re.I):
         triggers = []  # "termed for non-payment, can they be reinstated?" is not an ROP question
@@ -305,7 +306,7 @@ def _plan_rop(text: str, today: date, history: list[Answer], pending: dict[str, 
     if not triggers and not continuing and not follows_up:
         return None
 
-    found = [f for f in parse_dates(text, today, "past") if f.value is not None or f.problem]
+    found = [f for f in mentions if f.value is not None or f.problem]
     bad = next((f for f in found if f.problem), None)
     if bad is not None:
         return Plan(
@@ -521,18 +522,8 @@ def plan_turn(
 
 def expand_shorthand(text: str, shorthand: dict[str, str]) -> str:
     """Rewrite enroller shorthand ("help req", "rn", "termed") into the words the patterns are written in."""
-    if not shorthand:
-        return text
-    shorthand = {k.lower(): v for k, v in shorthand.items()}
-    return _shorthand_pattern(tuple(sorted(shorthand, key=len, reverse=True))).sub(
-        lambda m: shorthand.get(m.group(0).lower(), m.group(0)), text
-    )
-
-
-@cache
-def _shorthand_pattern(keys: tuple[str, ...]) -> re.Pattern[str]:
-    # Whole words only, longest first ("help reqs" before "help req"); apostrophes count as word characters.
-    return re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(k) for k in keys) + r")(?![\w'])", re.IGNORECASE)
+    # Apostrophes count as word characters: "didn't get" is a phrase, "r u" never matches inside "r u'".
+    return replace_words(text, shorthand, joiners="'")
 
 
 def _document_query(text: str, history: list[Answer]) -> str:

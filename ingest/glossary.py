@@ -13,6 +13,7 @@ from functools import cache
 
 from pydantic import BaseModel
 
+from ingest.text import replace_words
 from tools.facts import SourceRef, knowledge_file, load_facts
 
 
@@ -49,26 +50,19 @@ def _word(text: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w/]){phrase}(?![\w/])", re.IGNORECASE)
 
 
-@cache
 def _patterns() -> list[tuple[str, re.Pattern[str], re.Pattern[str]]]:
-    return [(term, _word(term), _word(t.expansion)) for term, t in glossary().terms.items()]
+    return _term_patterns(tuple((term, t.expansion) for term, t in glossary().terms.items()))
 
 
 @cache
-def _shorthand_pattern() -> re.Pattern[str] | None:
-    words = sorted(glossary().shorthand, key=len, reverse=True)
-    if not words:
-        return None
-    return re.compile(r"(?<![\w/])(" + "|".join(re.escape(w) for w in words) + r")(?![\w/])", re.IGNORECASE)
+def _term_patterns(pairs: tuple[tuple[str, str], ...]) -> list[tuple[str, re.Pattern[str], re.Pattern[str]]]:
+    # Keyed by the glossary's content: an operator's override gets its own patterns, never stale ones.
+    return [(term, _word(term), _word(expansion)) for term, expansion in pairs]
 
 
 def normalize_query(query: str) -> str:
     """Enroller shorthand ("termed", "elig", "docs") rewritten the way the toolkits say it."""
-    pattern = _shorthand_pattern()
-    if pattern is None:
-        return query
-    table = {k.lower(): v for k, v in glossary().shorthand.items()}
-    return pattern.sub(lambda m: table[m.group(1).lower()], query)
+    return replace_words(query, glossary().shorthand, joiners="/")
 
 
 def expand_query(query: str) -> str:

@@ -11,6 +11,8 @@ sharing this one changed key facts by +0 and +1 question.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from functools import cache
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:/[a-z0-9]+)?")
 STOPWORDS = frozenset(
@@ -41,3 +43,21 @@ ANSWER_EXTRA_STOPWORDS = frozenset({"client", "consumer"})
 def answer_tokenize(text: str) -> list[str]:
     """The composer's tokens: the BM25 tokens (one tokenizer, one stemmer) less the consumer words."""
     return [t for t in tokenize(text) if t not in ANSWER_EXTRA_STOPWORDS]
+
+
+def replace_words(text: str, table: Mapping[str, str], *, joiners: str = "") -> str:
+    """`text` with every whole word or phrase of `table` (any case) replaced by its value, longest first.
+    `joiners` are characters that count as part of a word besides letters and digits ("/" keeps "ai/an" whole,
+    "'" keeps "didn't" whole)."""
+    if not table:
+        return text
+    lowered = {key.lower(): value for key, value in table.items()}
+    pattern = _words_pattern(tuple(sorted(lowered, key=len, reverse=True)), joiners)
+    return pattern.sub(lambda m: lowered.get(m.group(0).lower(), m.group(0)), text)
+
+
+@cache
+def _words_pattern(keys: tuple[str, ...], joiners: str) -> re.Pattern[str]:
+    # Keyed by the words themselves, so an operator's edited list gets its own pattern, never a stale one.
+    edge = rf"\w{re.escape(joiners)}"
+    return re.compile(rf"(?<![{edge}])(?:" + "|".join(re.escape(k) for k in keys) + rf")(?![{edge}])", re.IGNORECASE)

@@ -112,8 +112,8 @@ class DaySchedule:
 
 
 @cache
-def _estimated_holidays(year: int) -> dict[date, str]:
-    ignored = set(service_center_facts().estimate_ignores)
+def _estimated_holidays(year: int, ignored: frozenset[str]) -> dict[date, str]:
+    # Keyed by the ignore list too: an operator's edited list must not meet a cache built from the shipped one.
     out = {}
     for day, names in holidays.country_holidays("US", subdiv="CA", years=year).items():
         # One date may carry several names ("Presidents' Day; Susan B. Anthony Day"): keep the real closures.
@@ -170,7 +170,7 @@ def day_schedule(day: date) -> DaySchedule:
             if holiday.source is not None:
                 refs.append(holiday.source)
     if closure is None and not confirmed:
-        closure = _estimated_holidays(day.year).get(day)
+        closure = _estimated_holidays(day.year, frozenset(facts.estimate_ignores)).get(day)
     if closure is None and day.weekday() not in regular.weekdays:
         closure = "weekend"
     if closure is not None:

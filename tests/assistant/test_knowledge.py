@@ -148,3 +148,26 @@ def test_tool_descriptions_follow_the_yaml(tmp_path: Path) -> None:
     assert "5 to 8 business days" in get_tool("escalation_timeline").description
     out = run_tool("escalation_timeline", {"escalation_date": "2026-01-05"})
     assert "5-8 business days" in out.summary
+
+
+def test_overrides_reach_patterns_derived_from_the_facts(tmp_path: Path) -> None:
+    """Patterns built from a knowledge file (glossary shorthand and acronyms, the estimate ignore list) follow
+    an override loaded after the shipped file was used: nothing derived from it is cached stale."""
+    from ingest.glossary import expand_query, normalize_query
+
+    assert normalize_query("bday") == "date of birth"
+    assert "Reasonable Opportunity Period" in expand_query("ROP?")
+    glossary = shipped("glossary.yaml")
+    glossary["shorthand"] = {**glossary["shorthand"], "bday": "birthday"}
+    glossary["terms"]["ROP"]["expansion"] = "Reasonable Chance Window"
+    before = run_tool("service_center_hours", {"date": "2027-02-15"})  # Presidents' Day: estimated closed
+    assert before.open is False  # type: ignore[attr-defined]
+    calendar = shipped("service_center.yaml")
+    calendar["estimate_ignores"] = [*calendar["estimate_ignores"], "Presidents' Day"]
+    folder = tmp_path / "ops"
+    write_override(folder, "glossary.yaml", glossary)
+    write_override(folder, "service_center.yaml", calendar)
+    load_knowledge(folder)
+    assert normalize_query("bday") == "birthday"
+    assert "Reasonable Chance Window" in expand_query("ROP?")
+    assert run_tool("service_center_hours", {"date": "2027-02-15"}).open is True  # type: ignore[attr-defined]
