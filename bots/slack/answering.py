@@ -18,7 +18,7 @@ from assistant.models import Answer, AskRequest
 from assistant.pii import Redaction, redact_pii
 from bots.slack.turns import TurnRef, clean_question, conversation_id_for
 from bots.slack.views.answer_builder import build_answer_blocks, fallback_text, render_parts
-from bots.slack.views.feedback_builder import build_feedback_blocks
+from bots.slack.views.feedback_builder import build_feedback_blocks, build_question_block
 from bots.slack.views.mrkdwn import split_text
 from tools.errors import EnrollerError, InvalidInputError
 
@@ -123,6 +123,26 @@ def reply_blocks(deps: SlackDeps, reply: Reply, *, share: bool = False, head: li
     head = head or []
     body = build_answer_blocks(reply.answer, public_url=deps.public_url, reserve=len(tail) + len(head))
     return [*head, *body, *tail]
+
+
+def respond_privately(
+    deps: SlackDeps, respond: Any, question: str, *, refusal: str, source: str, share: bool = False, **extra: Any
+) -> None:
+    """Answer `question` for one person through `respond` (ephemeral): the PII reminder first, then the answer
+    under the question restated. `refusal` opens the message for bad input; `extra` goes with both posts."""
+    try:
+        reply = answer_question(deps, question)
+    except InvalidInputError as exc:
+        respond(response_type="ephemeral", text=f"{refusal}: {exc}")
+        return
+    except EnrollerError as exc:
+        log.warning("%s failed: %s", source, exc)
+        respond(response_type="ephemeral", text=FAILED)
+        return
+    if reply.redaction.found:
+        respond(response_type="ephemeral", text=pii_reminder(reply.redaction), **extra)
+    blocks = reply_blocks(deps, reply, share=share, head=[build_question_block(reply.answer.question)])
+    respond(response_type="ephemeral", text=fallback_text(reply.answer), blocks=blocks, **extra)
 
 
 def has_answered(deps: SlackDeps, conversation_id: str) -> bool:

@@ -7,10 +7,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 
-from bots.slack.answering import EMPTY_QUESTION, FAILED, answer_question, deps_of, pii_reminder, reply_blocks
-from bots.slack.views.answer_builder import fallback_text
-from bots.slack.views.feedback_builder import build_question_block
-from tools.errors import EnrollerError, InvalidInputError
+from bots.slack.answering import EMPTY_QUESTION, deps_of, respond_privately
 
 log = logging.getLogger("enroller.slack")
 
@@ -29,17 +26,12 @@ def handle_enroller_command(ack: Ack, command: dict[str, Any], context: BoltCont
     if not question:
         respond(response_type="ephemeral", text=f"Usage: `{COMMAND} your question`. {EMPTY_QUESTION}")
         return
-    deps = deps_of(context)
-    try:
-        reply = answer_question(deps, question)
-    except InvalidInputError as exc:
-        respond(response_type="ephemeral", text=f"I can't answer that: {exc}")
-        return
-    except EnrollerError as exc:
-        log.warning("slash command failed: %s", exc)
-        respond(response_type="ephemeral", text=FAILED)
-        return
-    if reply.redaction.found:
-        respond(response_type="ephemeral", text=pii_reminder(reply.redaction), replace_original=False)
-    blocks = reply_blocks(deps, reply, share=True, head=[build_question_block(reply.answer.question)])
-    respond(response_type="ephemeral", text=fallback_text(reply.answer), blocks=blocks, replace_original=False)
+    respond_privately(
+        deps_of(context),
+        respond,
+        question,
+        refusal="I can't answer that",
+        source="slash command",
+        share=True,
+        replace_original=False,
+    )

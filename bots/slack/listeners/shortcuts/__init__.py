@@ -8,12 +8,9 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bots.slack.answering import EMPTY_QUESTION, FAILED, answer_question, deps_of, pii_reminder, reply_blocks
+from bots.slack.answering import EMPTY_QUESTION, deps_of, respond_privately
 from bots.slack.turns import clean_question
-from bots.slack.views.answer_builder import fallback_text
-from bots.slack.views.feedback_builder import build_question_block
 from bots.slack.views.rop_builder import build_rop_modal
-from tools.errors import EnrollerError, InvalidInputError
 from tools.rop import rop_facts
 
 log = logging.getLogger("enroller.slack")
@@ -35,20 +32,7 @@ def handle_ask_message_shortcut(ack: Ack, shortcut: dict[str, Any], context: Bol
     if not text:
         respond(response_type="ephemeral", text=EMPTY_QUESTION)
         return
-    deps = deps_of(context)
-    try:
-        reply = answer_question(deps, text)
-    except InvalidInputError as exc:
-        respond(response_type="ephemeral", text=f"I can't answer that message: {exc}")
-        return
-    except EnrollerError as exc:
-        log.warning("message shortcut failed: %s", exc)
-        respond(response_type="ephemeral", text=FAILED)
-        return
-    if reply.redaction.found:
-        respond(response_type="ephemeral", text=pii_reminder(reply.redaction))
-    blocks = reply_blocks(deps, reply, head=[build_question_block(reply.answer.question)])
-    respond(response_type="ephemeral", text=fallback_text(reply.answer), blocks=blocks)
+    respond_privately(deps_of(context), respond, text, refusal="I can't answer that message", source="message shortcut")
 
 
 def handle_rop_dates_shortcut(ack: Ack, shortcut: dict[str, Any], client: WebClient) -> None:
