@@ -35,7 +35,7 @@ class HitLike(Protocol):
 
 MAX_SENTENCES = 4
 MAX_WORDS = 90
-#: Words the shaped answer may run to: the direct sentence plus at most two supporting ones.
+#: Words the shaped answer may run to: the direct sentence plus its supporting ones.
 SHAPE_WORDS = 90
 _SHAPE_WORD_COST = 0.003
 _SHAPE_EXCERPT_COST = 0.05
@@ -328,8 +328,8 @@ def _shape(
     max_sentences: int,
 ) -> tuple[int, list[int]]:
     """The direct answer first: the sentence that covers most of the question (a number when the question
-    asks for one), then at most `max_sentences - 1` supporting sentences that follow it in the same passage,
-    within the word budget."""
+    asks for one), then at most `max_sentences - 1` supporting sentences (those after it in its passage, then
+    before it, then other passages'), within the word budget. Returns the lead's index and the supports'."""
     total = sum(idf(t) for t in question_terms) or 1.0
 
     def score(n: int) -> float:
@@ -343,21 +343,15 @@ def _shape(
         prior = _SHAPE_EXCERPT_COST * k
         return sum(idf(t) for t in covered) / total + number - heading - prior - _SHAPE_WORD_COST * len(text.split())
 
-    best = list(range(len(pieces)))
-
-    lead = max(best, key=lambda n: (score(n), -n))
+    lead = max(range(len(pieces)), key=lambda n: (score(n), -n))
     if _title_only(pieces[lead][0]) and lead + 1 < len(pieces) and pieces[lead + 1][2] == pieces[lead][2]:
         lead += 1  # a slide's title or question line leads into its answer: start on the answer
     budget = SHAPE_WORDS - len(pieces[lead][0].split())
     support: list[int] = []
     # Supporting lines: what follows the lead in its passage, then what came before it, then the other
     # passages' lines, while the budget lasts.
-    order = [
-        *range(lead + 1, len(pieces)),
-        *range(lead - 1, -1, -1),
-    ]
-    order.sort(key=lambda n: (pieces[n][2] != pieces[lead][2], n < lead, abs(n - lead)))
-    for n in order:
+    others = (n for n in range(len(pieces)) if n != lead)
+    for n in sorted(others, key=lambda n: (pieces[n][2] != pieces[lead][2], n < lead, abs(n - lead))):
         if len(support) >= max_sentences - 1:
             break
         words = len(pieces[n][0].split())
@@ -377,7 +371,8 @@ def _title_only(text: str) -> bool:
 
 
 def _render_cited(units: Sequence[_Unit]) -> list[tuple[str, tuple[Citation, ...]]]:
-    """`_render`, keeping with each sentence the citations of the lines it was made from."""
+    """Lines of a slide become one sentence ("Title: line; line."), full sentences stay as they are; each with
+    the citations of the lines it was made from."""
     out: list[tuple[str, tuple[Citation, ...]]] = []
     pending: list[_Unit] = []
     for unit in units:
@@ -406,21 +401,6 @@ def clean_sentence(text: str) -> str:
     text = _FOOTNOTE.sub("", text)
     text = re.sub(r"\s+([.,;:])", r"\1", text)
     return " ".join(text.split())
-
-
-def _render(units: Sequence[_Unit]) -> list[str]:
-    """Lines of a slide become one sentence ("Title: line; line."); full sentences stay as they are."""
-    out: list[str] = []
-    pending: list[str] = []
-    for unit in units:
-        text = unit.text.strip()
-        pending.append(text)
-        if text.endswith((".", "!", "?")):
-            out.append(_join(pending))
-            pending = []
-    if pending:
-        out.append(_join(pending))
-    return out
 
 
 def _join(parts: list[str]) -> str:
