@@ -19,12 +19,17 @@ __all__ = ["ensure_builtin_index", "index_exists", "ingest_paths"]
 
 
 def ingest_paths(
-    paths: Sequence[Path], index_dir: Path, *, prune: bool = False, progress: ProgressArg = True
+    paths: Sequence[Path],
+    index_dir: Path,
+    *,
+    prune: bool = False,
+    exact: bool = False,
+    progress: ProgressArg = True,
 ) -> IngestReport:
     """Index files into `index_dir`; see `ingest.index.ingest_paths`."""
     from ingest.index import ingest_paths as _ingest
 
-    return _ingest(paths, index_dir, prune=prune, progress=progress)
+    return _ingest(paths, index_dir, prune=prune, exact=exact, progress=progress)
 
 
 def index_exists(index_dir: Path) -> bool:

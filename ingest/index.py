@@ -324,6 +324,7 @@ def ingest_paths(
     index_dir: Path | IndexStore,
     *,
     prune: bool = False,
+    exact: bool = False,
     progress: bool | ProgressFn = True,
 ) -> IngestReport:
     """Index the PDFs, Markdown and text files under `paths` into `index_dir` (incrementally, atomically).
@@ -340,7 +341,7 @@ def ingest_paths(
     had_current = store.has_current()
     previous, reread = _previous_index(store, pipeline)
     found, missing = scan_sources(paths, reread)
-    plan = plan_ingest(found, previous, pipeline, prune=prune, exists=lambda key: Path(key).exists())
+    plan = plan_ingest(found, previous, pipeline, prune=prune, exact=exact, exists=lambda key: Path(key).exists())
     settled = plan.settle(_load_changed(plan, notify))
 
     report = IngestReport(

@@ -2,7 +2,9 @@
 
 `plan_ingest` is pure: from the files found (with their content hashes), the previous manifest and
 the pipeline id it decides, file by file, whether to reuse the indexed chunks, re-chunk the file,
-skip it (and why), keep a file indexed before that was not named this time, or remove it (`prune`).
+skip it (and why), keep a file indexed before that was not named this time, or remove it (`prune`,
+`exact`). One content is indexed once: a second file with the same bytes is skipped, and a file indexed
+before whose bytes are now found under another path (moved, or the folder copied) gives way to it.
 `IngestPlan.settle` then folds in what loading the re-chunked files gave (their chunks, or the reason
 they failed) and says which files, chunk ids and fresh chunks the new generation holds, in order.
 
@@ -35,7 +37,8 @@ class Action(Enum):
     RECHUNK = "rechunk"  # found, new or changed (or the pipeline changed): load, chunk and embed it
     SKIP = "skip"  # found but unreadable: reported; what was indexed of it before stays
     KEEP = "keep"  # indexed before, not found this time (not named, or no prune): it stays
-    REMOVE = "remove"  # indexed before, gone from disk, and prune asked for: its chunks go
+    REMOVE = "remove"  # indexed before, not found this time, and gone from disk (prune), not named (exact)
+    # or its content found under another path: its chunks go
 
 
 @dataclass(frozen=True)
@@ -153,21 +156,34 @@ def plan_ingest(
     *,
     prune: bool,
     exists: Callable[[str], bool],
+    exact: bool = False,
 ) -> IngestPlan:
-    """Decide what to do with every file; `exists` tells whether a previously indexed file is still on disk."""
+    """Decide what to do with every file; `exists` tells whether a previously indexed file is still on disk.
+
+    `prune` removes files indexed before that are gone from disk; `exact` removes every file indexed before
+    that was not found this time, so the index holds exactly what `found` names.
+    """
     old = reusable_files(previous, pipeline)
     found_steps = []
+    first_with: dict[str, str] = {}  # content hash -> the first file found with it
     for f in found:
         entry = old.get(f.key)
-        if f.sha256 is None:
+        twin = first_with.setdefault(f.sha256, f.key) if f.sha256 is not None else f.key
+        if twin != f.key:
+            found_steps.append(Step(f.key, Action.SKIP, reason=f"same content as {twin}"))
+        elif f.sha256 is None:
             found_steps.append(Step(f.key, Action.SKIP, previous=entry, reason=f.error))
         elif entry is not None and entry.sha256 == f.sha256:
             found_steps.append(Step(f.key, Action.REUSE, previous=entry, sha256=f.sha256))
         else:
             found_steps.append(Step(f.key, Action.RECHUNK, previous=entry, sha256=f.sha256))
     seen = {f.key for f in found}
+
+    def gives_way(key: str, entry: FileEntry) -> bool:
+        return exact or entry.sha256 in first_with or (prune and not exists(key))
+
     previous_steps = [
-        Step(key, Action.REMOVE if prune and not exists(key) else Action.KEEP, previous=entry)
+        Step(key, Action.REMOVE if gives_way(key, entry) else Action.KEEP, previous=entry)
         for key, entry in old.items()
         if key not in seen
     ]

@@ -46,7 +46,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
             return EXIT_OK
         index = settings.data_dir / "eval-index"
         with terminal_progress() as progress:
-            report = ingest_paths([corpus], index, prune=True, progress=progress)
+            # exact: the eval's index holds the corpus and nothing else (never a copy found elsewhere before)
+            report = ingest_paths([corpus], index, exact=True, progress=progress)
         if report.changed:
             print(f"enroller: indexed {corpus} into {index}: {report}", file=sys.stderr)
     qset = load_set(args.set, args.split)

@@ -243,15 +243,49 @@ def test_new_pipeline_version_rebuilds_everything(docs: Path, tmp_path: Path, mo
 
 
 def test_same_file_name_in_two_folders(tmp_path: Path) -> None:
-    """Two files with the same name and text in different folders are both indexed, without ID clashes."""
-    for folder in ("a", "b"):
+    """Two files with the same name but different text in different folders are both indexed, without ID
+    clashes."""
+    for folder, season in (("a", "spring"), ("b", "autumn")):
         (tmp_path / folder).mkdir()
-        (tmp_path / folder / "note.md").write_text("# Note\n\nStorefront renewals are due in spring.\n")
+        (tmp_path / folder / "note.md").write_text(f"# Note\n\nStorefront renewals are due in {season}.\n")
     index = tmp_path / "index"
     ingest_paths([tmp_path / "a"], index, progress=False)
     report = ingest_paths([tmp_path / "b"], index, progress=False)
     assert report.chunks == 2
-    assert [s for s, _ in _sources(index, "storefront renewals")] == ["note.md", "note.md"]
+    hits = Retriever.open(index).search("storefront renewals", k=10)
+    assert sorted(h.text.split()[-1] for h in hits) == ["autumn.", "spring."]
+
+
+def test_a_copied_folder_is_indexed_once(tmp_path: Path) -> None:
+    """The same bytes under two paths are indexed once: a second copy in one run is skipped naming the first,
+    and a folder indexed before then found under a new path (moved, or copied) gives way to the new path."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "note.md").write_text("# Note\n\nStorefront renewals are due in spring.\n")
+    shutil.copytree(tmp_path / "a", tmp_path / "b")
+    index = tmp_path / "index"
+    both = ingest_paths([tmp_path / "a", tmp_path / "b"], index, progress=False)
+    assert both.chunks == 1
+    assert both.skipped == [(str(tmp_path / "b" / "note.md"), f"same content as {tmp_path / 'a' / 'note.md'}")]
+    shutil.copytree(tmp_path / "a", tmp_path / "c")
+    moved = ingest_paths([tmp_path / "c"], index, progress=False)
+    assert moved.removed == [str(tmp_path / "a" / "note.md")]
+    assert moved.chunks == 1
+    manifest = read_manifest(current_generation(index))
+    assert list(manifest.files) == [str(tmp_path / "c" / "note.md")]
+
+
+def test_exact_ingest_holds_only_the_files_named(docs: Path, tmp_path: Path) -> None:
+    """`exact` (what `enroller eval` builds its index with): files indexed before from elsewhere, still on disk,
+    are removed, so the index holds the named folder and nothing else."""
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "extra.md").write_text("# Extra\n\nStorefront renewals are due in spring.\n")
+    index = tmp_path / "index"
+    ingest_paths([docs, other], index, progress=False)
+    report = ingest_paths([docs], index, exact=True, progress=False)
+    assert [Path(p).name for p in report.removed] == ["extra.md"]
+    assert (report.files, report.unchanged, report.embedded) == (2, 2, 0)
+    assert "extra.md" not in {s for s, _ in _sources(index, "storefront renewals")}
 
 
 def test_generation_names_sort_in_creation_order_within_one_second() -> None:

@@ -153,3 +153,35 @@ def test_unreadable_file_is_skipped_with_its_reason_and_keeps_its_chunks() -> No
     assert settled.skipped == [("/d/a.md", "cannot be read (Permission denied)")]
     assert list(settled.files) == ["/d/a.md", "/d/b.md"]
     assert settled.unchanged == 1
+
+
+def test_second_copy_of_the_same_content_is_skipped_naming_the_first() -> None:
+    found = [FoundFile("/d/a.md", "aaa"), FoundFile("/copy/a.md", "aaa")]
+    plan = plan_ingest(found, None, PIPELINE, prune=False, exists=on_disk())
+    assert [s.key for s in plan.to_load] == ["/d/a.md"]
+    settled = plan.settle({"/d/a.md": loaded("a.md", "aaa")})
+    assert settled.skipped == [("/copy/a.md", "same content as /d/a.md")]
+    assert list(settled.files) == ["/d/a.md"]
+    assert [c.chunk_id for c in settled.fresh] == ["a.md#p1-new"]
+
+
+def test_content_found_under_a_new_path_replaces_the_old_path_still_on_disk() -> None:
+    # The folder was copied (or the checkout moved) and the old copy is still there: indexed once, at the new path.
+    found = [FoundFile("/new/a.md", "aaa"), FoundFile("/new/b.md", "bbb")]
+    plan = plan_ingest(found, PREVIOUS, PIPELINE, prune=False, exists=on_disk("/d/a.md", "/d/b.md"))
+    assert plan.keys(Action.REMOVE) == ["/d/a.md", "/d/b.md"]
+    settled = plan.settle({"/new/a.md": loaded("a.md", "aaa"), "/new/b.md": loaded("b.md", "bbb")})
+    assert list(settled.files) == ["/new/a.md", "/new/b.md"]
+    assert settled.reused_ids == []
+    assert settled.removed == ["/d/a.md", "/d/b.md"]
+
+
+def test_other_content_not_named_is_kept_without_exact_and_removed_with_it() -> None:
+    found = [FoundFile("/d/a.md", "aaa")]
+    exists = on_disk("/d/a.md", "/d/b.md")
+    assert plan_ingest(found, PREVIOUS, PIPELINE, prune=True, exists=exists).keys(Action.KEEP) == ["/d/b.md"]
+    plan = plan_ingest(found, PREVIOUS, PIPELINE, prune=False, exact=True, exists=exists)
+    settled = plan.settle({})
+    assert settled.removed == ["/d/b.md"]
+    assert list(settled.files) == ["/d/a.md"]
+    assert settled.unchanged == 1
