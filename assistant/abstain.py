@@ -1,12 +1,15 @@
 """When not to answer from the documents: signals measured on the passages the answer would stand on.
 
-Three signals, each a property of the question and the chosen passages rather than of a topic list:
+Four signals, each a property of the question and the chosen passages rather than of a topic list:
 - `dense`: how similar the best passage is to the question (MiniLM cosine, blended with its best window);
 - `overlap`: the share of the question's terms that the composed answer contains;
 - `coverage`: the share of the question's *subject* weight that the composed answer contains, where a
   term weighs its corpus IDF times how unusual it is in everyday English (`wordfreq`): "commission" or
   "NOD02", absent from the answer, weigh a lot; "she", "want" or "way" nothing. A question whose subject
-  the passage never mentions is one the documents do not answer, however close the nearest slide is.
+  the passage never mentions is one the documents do not answer, however close the nearest slide is;
+- `answer type`: a question that asks for a phone or fax number, an amount of money, a duration or a count
+  is answered only by passages that state one ("what's the fax number for ROP documents" is not answered by
+  the slide about uploading documents, however similar).
 
 Thresholds live in knowledge/assistant.yaml and are calibrated on the fresh set's dev split
 (`evals/calibrate_abstention.py`).
@@ -20,7 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Protocol
 
-from pydantic import BaseModel
+from pydantic import BaseModel, field_validator
 
 from assistant.composer import Composition, compose_answer, tokenize
 from ingest.glossary import normalize_query
@@ -33,11 +36,34 @@ _COMMON_ZIPF = 6.0
 _RARE_ZIPF = 4.0
 
 
+class AnswerType(BaseModel):
+    """A kind of answer a question can ask for: `asks` matches such a question (lower-cased), `states` a
+    passage that gives one. Both are regular expressions."""
+
+    name: str
+    asks: str
+    states: str
+
+    @field_validator("asks", "states")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a valid regular expression: {exc}") from exc
+        return value
+
+    def unmet(self, question: str, passages: str) -> bool:
+        """Whether `question` asks for this kind of answer and `passages` state none."""
+        return bool(re.search(self.asks, question.lower())) and not re.search(self.states, passages, re.IGNORECASE)
+
+
 class AbstainPolicy(BaseModel):
     """When a document answer is too weak to give (knowledge/assistant.yaml)."""
 
     min_dense: float
     min_overlap: float
+    answer_types: list[AnswerType] = []
     min_coverage: float = 0.0
     #: Coverage is required only of passages less similar than this: a close passage may answer in other
     #: words ("upload files" for "attach a screenshot"); a loosely related one must share the subject.
@@ -56,6 +82,7 @@ class TermIndex(Protocol):
 class AbstainSignals:
     """The signals for one question and its passages, and the answer composed from them."""
 
+    question: str
     dense: float | None
     overlap: float
     coverage: float | None
@@ -70,6 +97,10 @@ class AbstainSignals:
             return "no sentence of the passages matches the question"
         if self.overlap < policy.min_overlap:
             return f"answer covers {self.overlap:.2f} of the question's terms < min_overlap {policy.min_overlap:.2f}"
+        passages = self.composition.context or self.composition.text
+        for kind in policy.answer_types:
+            if kind.unmet(self.question, passages):
+                return f"the question asks for {kind.name} and the passages state none"
         loose = self.dense is None or self.dense < policy.coverage_below_similarity
         if self.coverage is not None and loose and self.coverage < policy.min_coverage:
             missing = ", ".join(self.missing) or "-"
@@ -101,6 +132,7 @@ def abstain_signals(question: str, hits: Sequence[Any], terms: TermIndex | None 
     if terms is not None:
         coverage, missing = subject_coverage(query, composition.context or composition.text, terms)
     return AbstainSignals(
+        question=question,
         dense=float(dense) if dense is not None else None,
         overlap=answer_overlap(query, composition),
         coverage=coverage,

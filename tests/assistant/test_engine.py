@@ -59,6 +59,43 @@ def test_low_similarity_abstains_with_service_center_hours() -> None:
     assert "couldn't find" in answer.answer
 
 
+@pytest.mark.parametrize(
+    ("question", "passage", "route"),
+    [
+        pytest.param(
+            "what's the fax number for rop documents",
+            "Upload ROP verification documents in the Documents section of the application.",
+            "fallback",
+            id="fax-number-not-stated",
+        ),
+        pytest.param(
+            "what is the phone number for the agent service center",
+            "Call the Agent/CEC Service Center at (800) 555-0100 for provisioning requests.",
+            "retrieval",
+            id="phone-number-stated",
+        ),
+        pytest.param(
+            "how long does the reasonable opportunity period last for documents",
+            "The reasonable opportunity period gives consumers documents time to clear an inconsistency.",
+            "fallback",
+            id="duration-not-stated",
+        ),
+        pytest.param(
+            "how long does the reasonable opportunity period last",
+            "The reasonable opportunity period lasts 95 days from the date on the notice.",
+            "retrieval",
+            id="duration-stated",
+        ),
+    ],
+)
+def test_asking_for_a_number_needs_a_passage_that_states_one(question: str, passage: str, route: str) -> None:
+    """Asking for a phone number or a length of time is answered only from passages that give one, however
+    close the passage is otherwise."""
+    hit = FakeHit("guide.pdf", "Guide", 2, passage, dense_score=0.8)
+    answer = Assistant(search=_search_returning(hit)).ask(question, today=TODAY)
+    assert answer.route == route, answer.trace
+
+
 class FailingLlm:
     """An LLM responder that is down."""
 

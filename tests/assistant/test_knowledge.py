@@ -111,6 +111,18 @@ def test_escalations_inside_an_operator_season_are_confirmed(tmp_path: Path) -> 
             "published_by",
             id="season-without-provenance",
         ),
+        pytest.param(
+            "assistant.yaml",
+            {
+                **shipped("assistant.yaml"),
+                "abstain": {
+                    **shipped("assistant.yaml")["abstain"],
+                    "answer_types": [{"name": "a fax number", "asks": "fax", "states": "(\\d"}],
+                },
+            },
+            "abstain.answer_types.0.states",
+            id="bad-answer-type-regex",
+        ),
         pytest.param("service-center.yaml", {"timezone": "x"}, "not a knowledge file name", id="unknown-file"),
     ],
 )
