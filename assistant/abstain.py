@@ -36,6 +36,10 @@ _COMMON_ZIPF = 6.0
 _RARE_ZIPF = 4.0
 
 
+#: The composer reads the top three passages; similarity is judged over the same ones.
+COMPOSED_PASSAGES = 3
+
+
 class AnswerType(BaseModel):
     """A kind of answer a question can ask for: `asks` matches such a question (lower-cased), `states` a
     passage that gives one. Both are regular expressions."""
@@ -126,7 +130,10 @@ def abstain_signals(question: str, hits: Sequence[Any], terms: TermIndex | None 
     # The question in the toolkits' words ("termed" -> "terminated termination") for sentence matching too.
     query = normalize_query(question)
     composition = compose_answer(query, hits)
-    dense = getattr(hits[0], "dense_score", None) if hits else None
+    # The most similar of the passages the answer is composed from (the fused ranking may put a keyword match
+    # first, with a closer passage second).
+    scores = [d for h in hits[:COMPOSED_PASSAGES] if (d := getattr(h, "dense_score", None)) is not None]
+    dense = max(scores) if scores else None
     coverage: float | None = None
     missing: tuple[str, ...] = ()
     if terms is not None:
