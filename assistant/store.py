@@ -52,6 +52,9 @@ __all__ = [
 ]
 
 _BUSY_TIMEOUT_S = 10
+#: Seconds a new PostgreSQL connection may take (psycopg's own default is 130 s): a server that accepts TCP and
+#: never answers must not hold a request that long.
+CONNECT_TIMEOUT_S = 5
 
 
 class StoreError(RuntimeError):
@@ -98,16 +101,16 @@ class ConversationStore:
     """Recent turns per conversation id, and the other records, in SQLite or PostgreSQL.
 
     `url_or_path` is a SQLAlchemy URL (`sqlite:///…`, `postgresql+psycopg://…`) or a file path (a SQLite file;
-    missing parent folders are created).
+    missing parent folders are created). `connect_timeout` bounds each new PostgreSQL connection, in seconds.
     """
 
-    def __init__(self, url_or_path: str | Path) -> None:
+    def __init__(self, url_or_path: str | Path, *, connect_timeout: int = CONNECT_TIMEOUT_S) -> None:
         self.url, self.path = _resolve(url_or_path)
         self._name = str(self.path) if self.path is not None else self.url.render_as_string(hide_password=True)
         try:
             if self.path is not None:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._engine = create_engine(self.url)
+            self._engine = create_engine(self.url, connect_timeout=connect_timeout)
         except (OSError, sa.exc.ArgumentError, ImportError) as exc:
             raise StoreError(f"{self._name}: cannot open the conversation database ({exc})") from exc
         try:
@@ -319,13 +322,15 @@ def _resolve(url_or_path: str | Path) -> tuple[sa.URL, Path | None]:
     return url, None
 
 
-def create_engine(url: str | sa.URL) -> sa.Engine:
+def create_engine(url: str | sa.URL, *, connect_timeout: int = CONNECT_TIMEOUT_S) -> sa.Engine:
     """An Engine set up as the store uses it: SQLite with WAL, a busy timeout, foreign keys, real transactions
     (DDL included; `sqlite_begin="BEGIN IMMEDIATE"` as an execution option takes the write lock up front, which
-    `assistant.migrations.migrate` relies on), shareable across threads; PostgreSQL with pre-ping."""
+    `assistant.migrations.migrate` relies on), shareable across threads; PostgreSQL with pre-ping and a connect
+    timeout (`connect_timeout` seconds, unless the URL sets its own)."""
     url = sa.make_url(url)
     if url.get_backend_name() != "sqlite":
-        return sa.create_engine(url, pool_pre_ping=True)
+        connect_args = {} if "connect_timeout" in url.query else {"connect_timeout": connect_timeout}
+        return sa.create_engine(url, pool_pre_ping=True, connect_args=connect_args)
     in_memory = url.database in (None, "", ":memory:")
     engine = sa.create_engine(
         url,

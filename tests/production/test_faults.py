@@ -1,7 +1,9 @@
-"""Faults on a real server: PostgreSQL stopped under a running app, and an LLM endpoint that is down or slow."""
+"""Faults on a real server: PostgreSQL stopped or hanging under a running app, and an LLM endpoint that is down or
+slow."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -17,7 +19,7 @@ import sqlalchemy as sa
 from assistant.engine import Assistant
 from assistant.llm import LlmResponder, load_chat_model
 from assistant.settings import Settings
-from assistant.store import ConversationStore
+from assistant.store import ConversationStore, StoreError
 from bots.http import create_app
 from tests.assistant.conftest import postgres_server
 from tests.assistant.fakes import FakeHit
@@ -104,6 +106,130 @@ def test_postgres_down_answers_still_served_writes_fail_loudly(
     again = httpx.post(f"{server.url}/api/feedback", json={"conversation_id": cid, "rating": 1}, timeout=30)
     assert again.status_code == 201, again.text
     assert _count(url, "feedback") == 1
+
+
+# --- PostgreSQL hanging ------------------------------------------------------------------------------------
+
+CONNECT_TIMEOUT = 2  # seconds (libpq's minimum)
+MARGIN = 8  # seconds on top: the answer itself, a loaded machine
+
+
+class HangingGate:
+    """A TCP gate on 127.0.0.1 in front of PostgreSQL: forwards while open; once `hang()` is called it drops the
+    connections it carried and accepts new ones without ever answering (a server that is up but stuck)."""
+
+    def __init__(self, upstream_port: int) -> None:
+        self.upstream_port = upstream_port
+        self.hanging = False
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = int(self._listener.getsockname()[1])
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []
+        self.accepted_while_hanging = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            with self._lock:
+                self._sockets.append(client)
+                if self.hanging:
+                    self.accepted_while_hanging += 1
+                    continue  # accepted, never read, never answered
+                upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
+                self._sockets.append(upstream)
+            for src, dst in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(src, dst), daemon=True).start()
+
+    def _pump(self, src: socket.socket, dst: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            while data := src.recv(65536):
+                dst.sendall(data)
+
+    def _drop(self) -> None:
+        for sock in self._sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+        self._sockets.clear()
+
+    def hang(self) -> None:
+        """From now on: accept, never answer; the connections carried so far are cut."""
+        with self._lock:
+            self.hanging = True
+            self._drop()
+
+    def close(self) -> None:
+        self._listener.close()
+        with self._lock:
+            self._drop()
+
+
+@pytest.fixture
+def hanging_gate(postgres_server: PostgresServer) -> Iterator[tuple[HangingGate, str]]:
+    """A gate in front of a fresh database of the session's server, and the database's URL through the gate."""
+    name = postgres_server.create_database()
+    gate = HangingGate(postgres_server.port)
+    try:
+        yield gate, f"postgresql+psycopg://{postgres_server.user}@127.0.0.1:{gate.port}/{name}"
+    finally:
+        gate.close()
+
+
+def test_a_hanging_database_cannot_hold_start_up(hanging_gate: tuple[HangingGate, str]) -> None:
+    """Opening the store on a server that accepts and never answers fails within the connect timeout, naming it."""
+    gate, url = hanging_gate
+    gate.hang()
+    started = time.monotonic()
+    with pytest.raises(StoreError, match="cannot use the database"):
+        ConversationStore(url, connect_timeout=CONNECT_TIMEOUT)
+    assert time.monotonic() - started < CONNECT_TIMEOUT + MARGIN
+    assert gate.accepted_while_hanging >= 1
+
+
+def test_postgres_hanging_answers_in_bounded_time(hanging_gate: tuple[HangingGate, str], tmp_path: Path) -> None:
+    """PostgreSQL accepting connections and never answering (ENROLLER_DB_CONNECT_TIMEOUT=2): /api/ask 200 without
+    memory, feedback 503 naming the database, /readyz 503 unreachable, each within the timeout plus a margin."""
+    gate, url = hanging_gate
+    settings = Settings(llm=None, database_url=url, db_connect_timeout=CONNECT_TIMEOUT)
+    store = ConversationStore(url, connect_timeout=settings.db_connect_timeout)
+    assistant = Assistant(search=fake_search, store=store, settings=settings)
+    try:
+        for server in serve_app(create_app(http_settings(tmp_path, None, rate_limit=0), assistant)):
+            first = httpx.post(f"{server.url}/api/ask", json={"question": ROP_QUESTION}, timeout=30)
+            assert first.status_code == 200, first.text
+            cid = first.json()["conversation_id"]
+
+            gate.hang()
+            timings: dict[str, float] = {}
+
+            started = time.monotonic()
+            follow_up = {"question": ROP_QUESTION, "conversation_id": cid}
+            ask = httpx.post(f"{server.url}/api/ask", json=follow_up, timeout=60)
+            timings["ask"] = time.monotonic() - started
+            assert ask.status_code == 200, ask.text
+            assert "2026-06-06" in ask.json()["answer"]
+
+            started = time.monotonic()
+            feedback = httpx.post(f"{server.url}/api/feedback", json={"conversation_id": cid, "rating": 1}, timeout=60)
+            timings["feedback"] = time.monotonic() - started
+            assert feedback.status_code == 503, feedback.text
+            assert "database" in feedback.json()["detail"]
+
+            started = time.monotonic()
+            ready = httpx.get(f"{server.url}/readyz", timeout=60)
+            timings["readyz"] = time.monotonic() - started
+            assert ready.status_code == 503
+            assert ready.json()["checks"]["database"].startswith("unreachable")
+
+            assert all(t < CONNECT_TIMEOUT + MARGIN for t in timings.values()), timings
+            assert gate.accepted_while_hanging >= 3  # each request did try the database, and gave up on it
+            break
+    finally:
+        store.close()
 
 
 # --- LLM endpoint down or slow -----------------------------------------------------------------------------
