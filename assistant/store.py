@@ -42,6 +42,7 @@ from assistant.models import Answer
 from assistant.pii import redact_pii
 
 __all__ = [
+    "DATABASE_ERRORS",
     "SCHEMA_VERSION",
     "ConversationStore",
     "Feedback",
@@ -49,6 +50,7 @@ __all__ = [
     "HelpRequest",
     "StoreError",
     "create_engine",
+    "database_reason",
 ]
 
 _BUSY_TIMEOUT_S = 10
@@ -59,6 +61,17 @@ CONNECT_TIMEOUT_S = 5
 
 class StoreError(RuntimeError):
     """The conversation database cannot be opened or is not ours."""
+
+
+#: The database went away (server down, connection refused or timed out, SQLite locked) after the store opened.
+DATABASE_ERRORS: tuple[type[Exception], ...] = (sa.exc.OperationalError, sa.exc.InterfaceError)
+
+
+def database_reason(exc: Exception) -> str:
+    """One line saying why the database failed (the driver's first line: no password, no SQL)."""
+    orig = getattr(exc, "orig", None) or exc
+    first = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+    return f"the database is unavailable: {first}"
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ slow."""
 from __future__ import annotations
 
 import contextlib
+import json
 import socket
 import threading
 import time
@@ -15,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 import sqlalchemy as sa
+from slack_sdk.signature import SignatureVerifier
 
 from assistant.engine import Assistant
 from assistant.llm import LlmResponder, load_chat_model
@@ -24,6 +26,7 @@ from bots.http import create_app
 from tests.assistant.conftest import postgres_server
 from tests.assistant.fakes import FakeHit
 from tests.bots.http.conftest import LiveServer, http_settings, serve_app
+from tests.bots.slack.fake_slack import BOT_USER, TEAM, FakeSlack
 from tests.postgres import PostgresServer
 
 __all__ = ["postgres_server"]
@@ -106,6 +109,110 @@ def test_postgres_down_answers_still_served_writes_fail_loudly(
     again = httpx.post(f"{server.url}/api/feedback", json={"conversation_id": cid, "rating": 1}, timeout=30)
     assert again.status_code == 201, again.text
     assert _count(url, "feedback") == 1
+
+
+# --- PostgreSQL down for Slack's event ids -------------------------------------------------------------------
+
+SLACK_SECRET = "faults-signing-secret"
+ANSWER_METHODS = ("chat.postMessage", "chat.startStream")
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    """The fake Slack Web API on loopback the app answers through."""
+    fake = FakeSlack().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def pg_slack_app(
+    postgres_server: PostgresServer, fake_slack: FakeSlack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[LiveServer, str]]:
+    """A real server with Slack mounted (as `enroller serve` mounts it), its state in PostgreSQL."""
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-faults")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", SLACK_SECRET)
+    monkeypatch.setenv("SLACK_API_URL", fake_slack.url)
+    url = postgres_server.url(postgres_server.create_database())
+    store = ConversationStore(url)
+    assistant = Assistant(search=fake_search, store=store, settings=Settings(llm=None))
+    try:
+        yield from ((server, url) for server in serve_app(create_app(http_settings(tmp_path, None), assistant)))
+    finally:
+        store.close()
+
+
+def _post_event(server: LiveServer, event_id: str, ts: str, retry: int | None = None) -> httpx.Response:
+    """A signed app_mention delivery (with X-Slack-Retry-Num when it is Slack's retry)."""
+    body = json.dumps(
+        {
+            "token": "legacy",
+            "team_id": TEAM,
+            "api_app_id": "A0APP",
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "event": {"type": "app_mention", "user": "U1", "text": f"<@{BOT_USER}> {ROP_QUESTION}", "ts": ts,
+                      "channel": "C1"},
+            "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
+        }
+    )  # fmt: skip
+    stamp = str(int(time.time()))
+    headers = {
+        "Content-Type": "application/json",
+        "X-Slack-Request-Timestamp": stamp,
+        "X-Slack-Signature": SignatureVerifier(SLACK_SECRET).generate_signature(timestamp=stamp, body=body) or "",
+    }
+    if retry is not None:
+        headers |= {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_error"}
+    return httpx.post(f"{server.url}/slack/events", content=body, headers=headers, timeout=60)
+
+
+def _answers(fake: FakeSlack, ts: str) -> list[Any]:
+    """The answers posted in the thread of the mention at `ts`."""
+    return [c for c in fake.calls if c.method in ANSWER_METHODS and c.args.get("thread_ts") == ts]
+
+
+def _wait_answers(fake: FakeSlack, ts: str, count: int, seconds: float = 30) -> list[Any]:
+    """Wait (the answer is posted after the ack) until `count` answers are in the thread, or the time is up."""
+    deadline = time.monotonic() + seconds
+    while len(_answers(fake, ts)) < count and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return _answers(fake, ts)
+
+
+def test_postgres_down_slack_event_is_refused_then_its_retry_answered_once(
+    postgres_server: PostgresServer, pg_slack_app: tuple[LiveServer, str], fake_slack: FakeSlack
+) -> None:
+    """PostgreSQL stopped: a signed event is 503 (Slack retries it), nothing posted or written; once PostgreSQL is
+    back, Slack's retry is answered exactly once and a further retry is not answered again."""
+    server, url = pg_slack_app
+    first = _post_event(server, "EvFaultsUp", "1700000000.000100")
+    assert first.status_code == 200, first.text
+    assert len(_wait_answers(fake_slack, "1700000000.000100", 1)) == 1
+
+    ts = "1700000000.000200"
+    _pg_ctl(postgres_server, "stop")
+    try:
+        down = _post_event(server, "EvFaultsDown", ts)
+        assert down.status_code == 503, down.text
+        assert "database" in down.text
+        time.sleep(1)  # an answer would be posted by now (the fake answers in milliseconds)
+        assert _answers(fake_slack, ts) == []
+    finally:
+        _pg_ctl(postgres_server, "start")
+
+    assert _count(url, "slack_events") == 1  # only the first event's id: nothing half-written while down
+    turns_before = _count(url, "turns")
+    retry = _post_event(server, "EvFaultsDown", ts, retry=1)
+    assert retry.status_code == 200, retry.text
+    assert len(_wait_answers(fake_slack, ts, 1)) == 1
+    again = _post_event(server, "EvFaultsDown", ts, retry=2)
+    assert again.status_code == 200, again.text
+    time.sleep(1)
+    assert len(_answers(fake_slack, ts)) == 1
+    assert _count(url, "slack_events") == 2
+    assert _count(url, "turns") == turns_before + 1
 
 
 # --- PostgreSQL hanging ------------------------------------------------------------------------------------
