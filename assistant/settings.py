@@ -35,6 +35,11 @@ class Settings(BaseSettings):
         validation_alias="DATABASE_URL",
         description="SQLAlchemy URL of the database; default SQLite under DATA_DIR.",
     )
+    db_connect_timeout: int = Field(
+        default=5,
+        ge=2,
+        description="Seconds to wait for PostgreSQL to accept a new connection (libpq's minimum is 2).",
+    )
     # CHROMA_URL, like DATABASE_URL, is a deployment's shared service: no prefix.
     chroma_url: str | None = Field(
         default=None,

@@ -42,6 +42,7 @@ from assistant.models import Answer
 from assistant.pii import redact_pii
 
 __all__ = [
+    "DATABASE_ERRORS",
     "SCHEMA_VERSION",
     "ConversationStore",
     "Feedback",
@@ -49,13 +50,28 @@ __all__ = [
     "HelpRequest",
     "StoreError",
     "create_engine",
+    "database_reason",
 ]
 
 _BUSY_TIMEOUT_S = 10
+#: Seconds a new PostgreSQL connection may take (psycopg's own default is 130 s): a server that accepts TCP and
+#: never answers must not hold a request that long.
+CONNECT_TIMEOUT_S = 5
 
 
 class StoreError(RuntimeError):
     """The conversation database cannot be opened or is not ours."""
+
+
+#: The database went away (server down, connection refused or timed out, SQLite locked) after the store opened.
+DATABASE_ERRORS: tuple[type[Exception], ...] = (sa.exc.OperationalError, sa.exc.InterfaceError)
+
+
+def database_reason(exc: Exception) -> str:
+    """One line saying why the database failed (the driver's first line: no password, no SQL)."""
+    orig = getattr(exc, "orig", None) or exc
+    first = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+    return f"the database is unavailable: {first}"
 
 
 @dataclass(frozen=True)
@@ -98,16 +114,16 @@ class ConversationStore:
     """Recent turns per conversation id, and the other records, in SQLite or PostgreSQL.
 
     `url_or_path` is a SQLAlchemy URL (`sqlite:///…`, `postgresql+psycopg://…`) or a file path (a SQLite file;
-    missing parent folders are created).
+    missing parent folders are created). `connect_timeout` bounds each new PostgreSQL connection, in seconds.
     """
 
-    def __init__(self, url_or_path: str | Path) -> None:
+    def __init__(self, url_or_path: str | Path, *, connect_timeout: int = CONNECT_TIMEOUT_S) -> None:
         self.url, self.path = _resolve(url_or_path)
         self._name = str(self.path) if self.path is not None else self.url.render_as_string(hide_password=True)
         try:
             if self.path is not None:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._engine = create_engine(self.url)
+            self._engine = create_engine(self.url, connect_timeout=connect_timeout)
         except (OSError, sa.exc.ArgumentError, ImportError) as exc:
             raise StoreError(f"{self._name}: cannot open the conversation database ({exc})") from exc
         try:
@@ -319,13 +335,15 @@ def _resolve(url_or_path: str | Path) -> tuple[sa.URL, Path | None]:
     return url, None
 
 
-def create_engine(url: str | sa.URL) -> sa.Engine:
+def create_engine(url: str | sa.URL, *, connect_timeout: int = CONNECT_TIMEOUT_S) -> sa.Engine:
     """An Engine set up as the store uses it: SQLite with WAL, a busy timeout, foreign keys, real transactions
     (DDL included; `sqlite_begin="BEGIN IMMEDIATE"` as an execution option takes the write lock up front, which
-    `assistant.migrations.migrate` relies on), shareable across threads; PostgreSQL with pre-ping."""
+    `assistant.migrations.migrate` relies on), shareable across threads; PostgreSQL with pre-ping and a connect
+    timeout (`connect_timeout` seconds, unless the URL sets its own)."""
     url = sa.make_url(url)
     if url.get_backend_name() != "sqlite":
-        return sa.create_engine(url, pool_pre_ping=True)
+        connect_args = {} if "connect_timeout" in url.query else {"connect_timeout": connect_timeout}
+        return sa.create_engine(url, pool_pre_ping=True, connect_args=connect_args)
     in_memory = url.database in (None, "", ":memory:")
     engine = sa.create_engine(
         url,

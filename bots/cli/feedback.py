@@ -26,7 +26,8 @@ def feedback_records(bad_only: bool = False) -> list[dict[str, Any]]:
     from assistant.settings import get_settings
     from assistant.store import ConversationStore
 
-    with ConversationStore(get_settings().resolved_database_url) as store:
+    settings = get_settings()
+    with ConversationStore(settings.resolved_database_url, connect_timeout=settings.db_connect_timeout) as store:
         rows = store.list_feedback(bad_only=bad_only)
     records = []
     for row in rows:

@@ -106,7 +106,8 @@ def cmd_gaps(args: argparse.Namespace) -> int:
     from assistant.settings import get_settings
     from assistant.store import ConversationStore
 
-    with ConversationStore(get_settings().resolved_database_url) as store:
+    settings = get_settings()
+    with ConversationStore(settings.resolved_database_url, connect_timeout=settings.db_connect_timeout) as store:
         questions = read_gap_questions(store, args.since)
     report = build_gaps(questions, since=args.since)
     if args.out is None:

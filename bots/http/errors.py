@@ -10,12 +10,12 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from assistant.store import DATABASE_ERRORS, database_reason
 from tools.errors import EnrollerError, InvalidInputError, KnowledgeError, UnknownToolError
 
 
@@ -55,17 +55,6 @@ class UpstreamError(HttpError):
     """The help-request webhook did not accept the request."""
 
     status = 502
-
-
-#: The database went away (server down, connection refused, SQLite locked) after the app started.
-DATABASE_ERRORS: tuple[type[Exception], ...] = (sa.exc.OperationalError, sa.exc.InterfaceError)
-
-
-def database_reason(exc: Exception) -> str:
-    """One line saying why the database failed (the driver's first line: no password, no SQL)."""
-    orig = getattr(exc, "orig", None) or exc
-    first = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
-    return f"the database is unavailable: {first}"
 
 
 def error_body(message: str, field: str | None = None) -> dict[str, Any]:

@@ -1,7 +1,10 @@
-"""Faults on a real server: PostgreSQL stopped under a running app, and an LLM endpoint that is down or slow."""
+"""Faults on a real server: PostgreSQL stopped or hanging under a running app, and an LLM endpoint that is down or
+slow."""
 
 from __future__ import annotations
 
+import contextlib
+import json
 import socket
 import threading
 import time
@@ -13,15 +16,17 @@ from typing import Any
 import httpx
 import pytest
 import sqlalchemy as sa
+from slack_sdk.signature import SignatureVerifier
 
 from assistant.engine import Assistant
 from assistant.llm import LlmResponder, load_chat_model
 from assistant.settings import Settings
-from assistant.store import ConversationStore
+from assistant.store import ConversationStore, StoreError
 from bots.http import create_app
 from tests.assistant.conftest import postgres_server
 from tests.assistant.fakes import FakeHit
 from tests.bots.http.conftest import LiveServer, http_settings, serve_app
+from tests.bots.slack.fake_slack import BOT_USER, TEAM, FakeSlack
 from tests.postgres import PostgresServer
 
 __all__ = ["postgres_server"]
@@ -104,6 +109,234 @@ def test_postgres_down_answers_still_served_writes_fail_loudly(
     again = httpx.post(f"{server.url}/api/feedback", json={"conversation_id": cid, "rating": 1}, timeout=30)
     assert again.status_code == 201, again.text
     assert _count(url, "feedback") == 1
+
+
+# --- PostgreSQL down for Slack's event ids -------------------------------------------------------------------
+
+SLACK_SECRET = "faults-signing-secret"
+ANSWER_METHODS = ("chat.postMessage", "chat.startStream")
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    """The fake Slack Web API on loopback the app answers through."""
+    fake = FakeSlack().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def pg_slack_app(
+    postgres_server: PostgresServer, fake_slack: FakeSlack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[LiveServer, str]]:
+    """A real server with Slack mounted (as `enroller serve` mounts it), its state in PostgreSQL."""
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-faults")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", SLACK_SECRET)
+    monkeypatch.setenv("SLACK_API_URL", fake_slack.url)
+    url = postgres_server.url(postgres_server.create_database())
+    store = ConversationStore(url)
+    assistant = Assistant(search=fake_search, store=store, settings=Settings(llm=None))
+    try:
+        yield from ((server, url) for server in serve_app(create_app(http_settings(tmp_path, None), assistant)))
+    finally:
+        store.close()
+
+
+def _post_event(server: LiveServer, event_id: str, ts: str, retry: int | None = None) -> httpx.Response:
+    """A signed app_mention delivery (with X-Slack-Retry-Num when it is Slack's retry)."""
+    body = json.dumps(
+        {
+            "token": "legacy",
+            "team_id": TEAM,
+            "api_app_id": "A0APP",
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "event": {"type": "app_mention", "user": "U1", "text": f"<@{BOT_USER}> {ROP_QUESTION}", "ts": ts,
+                      "channel": "C1"},
+            "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
+        }
+    )  # fmt: skip
+    stamp = str(int(time.time()))
+    headers = {
+        "Content-Type": "application/json",
+        "X-Slack-Request-Timestamp": stamp,
+        "X-Slack-Signature": SignatureVerifier(SLACK_SECRET).generate_signature(timestamp=stamp, body=body) or "",
+    }
+    if retry is not None:
+        headers |= {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_error"}
+    return httpx.post(f"{server.url}/slack/events", content=body, headers=headers, timeout=60)
+
+
+def _answers(fake: FakeSlack, ts: str) -> list[Any]:
+    """The answers posted in the thread of the mention at `ts`."""
+    return [c for c in fake.calls if c.method in ANSWER_METHODS and c.args.get("thread_ts") == ts]
+
+
+def _wait_answers(fake: FakeSlack, ts: str, count: int, seconds: float = 30) -> list[Any]:
+    """Wait (the answer is posted after the ack) until `count` answers are in the thread, or the time is up."""
+    deadline = time.monotonic() + seconds
+    while len(_answers(fake, ts)) < count and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return _answers(fake, ts)
+
+
+def test_postgres_down_slack_event_is_refused_then_its_retry_answered_once(
+    postgres_server: PostgresServer, pg_slack_app: tuple[LiveServer, str], fake_slack: FakeSlack
+) -> None:
+    """PostgreSQL stopped: a signed event is 503 (Slack retries it), nothing posted or written; once PostgreSQL is
+    back, Slack's retry is answered exactly once and a further retry is not answered again."""
+    server, url = pg_slack_app
+    first = _post_event(server, "EvFaultsUp", "1700000000.000100")
+    assert first.status_code == 200, first.text
+    assert len(_wait_answers(fake_slack, "1700000000.000100", 1)) == 1
+
+    ts = "1700000000.000200"
+    _pg_ctl(postgres_server, "stop")
+    try:
+        down = _post_event(server, "EvFaultsDown", ts)
+        assert down.status_code == 503, down.text
+        assert "database" in down.text
+        time.sleep(1)  # an answer would be posted by now (the fake answers in milliseconds)
+        assert _answers(fake_slack, ts) == []
+    finally:
+        _pg_ctl(postgres_server, "start")
+
+    assert _count(url, "slack_events") == 1  # only the first event's id: nothing half-written while down
+    turns_before = _count(url, "turns")
+    retry = _post_event(server, "EvFaultsDown", ts, retry=1)
+    assert retry.status_code == 200, retry.text
+    assert len(_wait_answers(fake_slack, ts, 1)) == 1
+    again = _post_event(server, "EvFaultsDown", ts, retry=2)
+    assert again.status_code == 200, again.text
+    time.sleep(1)
+    assert len(_answers(fake_slack, ts)) == 1
+    assert _count(url, "slack_events") == 2
+    assert _count(url, "turns") == turns_before + 1
+
+
+# --- PostgreSQL hanging ------------------------------------------------------------------------------------
+
+CONNECT_TIMEOUT = 2  # seconds (libpq's minimum)
+MARGIN = 8  # seconds on top: the answer itself, a loaded machine
+
+
+class HangingGate:
+    """A TCP gate on 127.0.0.1 in front of PostgreSQL: forwards while open; once `hang()` is called it drops the
+    connections it carried and accepts new ones without ever answering (a server that is up but stuck)."""
+
+    def __init__(self, upstream_port: int) -> None:
+        self.upstream_port = upstream_port
+        self.hanging = False
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = int(self._listener.getsockname()[1])
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []
+        self.accepted_while_hanging = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            with self._lock:
+                self._sockets.append(client)
+                if self.hanging:
+                    self.accepted_while_hanging += 1
+                    continue  # accepted, never read, never answered
+                upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
+                self._sockets.append(upstream)
+            for src, dst in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(src, dst), daemon=True).start()
+
+    def _pump(self, src: socket.socket, dst: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            while data := src.recv(65536):
+                dst.sendall(data)
+
+    def _drop(self) -> None:
+        for sock in self._sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+        self._sockets.clear()
+
+    def hang(self) -> None:
+        """From now on: accept, never answer; the connections carried so far are cut."""
+        with self._lock:
+            self.hanging = True
+            self._drop()
+
+    def close(self) -> None:
+        self._listener.close()
+        with self._lock:
+            self._drop()
+
+
+@pytest.fixture
+def hanging_gate(postgres_server: PostgresServer) -> Iterator[tuple[HangingGate, str]]:
+    """A gate in front of a fresh database of the session's server, and the database's URL through the gate."""
+    name = postgres_server.create_database()
+    gate = HangingGate(postgres_server.port)
+    try:
+        yield gate, f"postgresql+psycopg://{postgres_server.user}@127.0.0.1:{gate.port}/{name}"
+    finally:
+        gate.close()
+
+
+def test_a_hanging_database_cannot_hold_start_up(hanging_gate: tuple[HangingGate, str]) -> None:
+    """Opening the store on a server that accepts and never answers fails within the connect timeout, naming it."""
+    gate, url = hanging_gate
+    gate.hang()
+    started = time.monotonic()
+    with pytest.raises(StoreError, match="cannot use the database"):
+        ConversationStore(url, connect_timeout=CONNECT_TIMEOUT)
+    assert time.monotonic() - started < CONNECT_TIMEOUT + MARGIN
+    assert gate.accepted_while_hanging >= 1
+
+
+def test_postgres_hanging_answers_in_bounded_time(hanging_gate: tuple[HangingGate, str], tmp_path: Path) -> None:
+    """PostgreSQL accepting connections and never answering (ENROLLER_DB_CONNECT_TIMEOUT=2): /api/ask 200 without
+    memory, feedback 503 naming the database, /readyz 503 unreachable, each within the timeout plus a margin."""
+    gate, url = hanging_gate
+    settings = Settings(llm=None, database_url=url, db_connect_timeout=CONNECT_TIMEOUT)
+    store = ConversationStore(url, connect_timeout=settings.db_connect_timeout)
+    assistant = Assistant(search=fake_search, store=store, settings=settings)
+    try:
+        for server in serve_app(create_app(http_settings(tmp_path, None, rate_limit=0), assistant)):
+            first = httpx.post(f"{server.url}/api/ask", json={"question": ROP_QUESTION}, timeout=30)
+            assert first.status_code == 200, first.text
+            cid = first.json()["conversation_id"]
+
+            gate.hang()
+            timings: dict[str, float] = {}
+
+            started = time.monotonic()
+            follow_up = {"question": ROP_QUESTION, "conversation_id": cid}
+            ask = httpx.post(f"{server.url}/api/ask", json=follow_up, timeout=60)
+            timings["ask"] = time.monotonic() - started
+            assert ask.status_code == 200, ask.text
+            assert "2026-06-06" in ask.json()["answer"]
+
+            started = time.monotonic()
+            feedback = httpx.post(f"{server.url}/api/feedback", json={"conversation_id": cid, "rating": 1}, timeout=60)
+            timings["feedback"] = time.monotonic() - started
+            assert feedback.status_code == 503, feedback.text
+            assert "database" in feedback.json()["detail"]
+
+            started = time.monotonic()
+            ready = httpx.get(f"{server.url}/readyz", timeout=60)
+            timings["readyz"] = time.monotonic() - started
+            assert ready.status_code == 503
+            assert ready.json()["checks"]["database"].startswith("unreachable")
+
+            assert all(t < CONNECT_TIMEOUT + MARGIN for t in timings.values()), timings
+            assert gate.accepted_while_hanging >= 3  # each request did try the database, and gave up on it
+            break
+    finally:
+        store.close()
 
 
 # --- LLM endpoint down or slow -----------------------------------------------------------------------------

@@ -11,8 +11,8 @@ from fastapi import APIRouter
 
 from assistant.engine import Assistant
 from assistant.models import Answer, AskRequest
+from assistant.store import DATABASE_ERRORS, database_reason
 from bots.http.deps import AssistantDep
-from bots.http.errors import DATABASE_ERRORS, database_reason
 
 router = APIRouter(tags=["ask"])
 log = logging.getLogger("enroller.http")
