@@ -171,8 +171,12 @@ _PLACEHOLDER = re.compile(r"\[(?:SSN|ITIN|PHONE|EMAIL|DOB)\]")
 _REFERS_BACK = re.compile(r"\b(?:that|this|it|them|those|same|what about|how about|and if)\b", re.IGNORECASE)
 # The consumer talked about before ("can the carrier reinstate her?"): enough to search with the last question.
 _CONSUMER_PRONOUN = re.compile(r"\b(?:she|he|her|him|they|their)\b", re.IGNORECASE)
-#: A question this short that refers back is searched together with the question before it.
+#: A question this short that refers back is searched together with the question before it ...
 _FOLLOWUP_WORDS = 8
+#: ... and so is a longer one that opens as a reply ("and how up to date is the data in it", "ok. anything
+#: i should include in the search next time so it finds ppl better?").
+_CONTINUES = re.compile(r"^\W*(?:and|ok(?:ay)?|so|also|then|but|what about|how about|thanks?|got it|cool)\b", re.I)
+_CONTINUED_WORDS = 20
 
 
 def _content_words(text: str, meta: set[str]) -> list[str]:
@@ -530,6 +534,8 @@ def _document_query(text: str, history: list[Answer]) -> str:
     """A short follow-up ("and for DACA?") is searched together with the question before it."""
     words = _WORD.findall(text.lower())
     previous = _previous_question(history)
-    if previous and len(words) <= _FOLLOWUP_WORDS and (_REFERS_BACK.search(text) or _CONSUMER_PRONOUN.search(text)):
+    refers_back = bool(_REFERS_BACK.search(text) or _CONSUMER_PRONOUN.search(text))
+    limit = _CONTINUED_WORDS if _CONTINUES.search(text) else _FOLLOWUP_WORDS
+    if previous and refers_back and len(words) <= limit:
         return f"{previous} {text}"
     return text
