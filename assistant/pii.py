@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 _SSN_WORDS = r"(?:ssn|ss\#|itin|social(?:\s+security)?(?:\s+(?:number|no\.?|\#))?|tax\s+id)"
+_EXT = r"(?:\s*(?:[xX]|[eE]xt\.?|extension)\s*\d{1,6})?"  # a phone extension: x204, ext. 12
 _OWNER = r"(?:(?:her|his|their|the|my|client'?s?|consumer'?s?)\s+)?"
 
 # Order matters: e-mail before phone (digits inside addresses), SSN shapes before phone shapes,
@@ -17,9 +18,10 @@ _OWNER = r"(?:(?:her|his|their|the|my|client'?s?|consumer'?s?)\s+)?"
 _PATTERNS: list[tuple[str, str, re.Pattern[str]]] = [
     ("email", "[EMAIL]", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)),
     # ITIN: 9XX-7X-XXXX / 9XX-8X-XXXX / 9XX-9X-XXXX (IRS ranges), before the SSN shape that would also match.
-    ("itin", "[ITIN]", re.compile(r"(?<![\d-])9\d{2}[- ]?[789]\d[- ]?\d{4}(?![\d-])")),
+    ("itin", "[ITIN]", re.compile(r"(?<![\d-])(?<!\d\.)9\d{2}(?:[- ]?|\.)[789]\d(?:[- ]?|\.)\d{4}(?![\d-]|\.\d)")),
     ("ssn", "[SSN]", re.compile(r"(?<![\d-])\d{3}-\d{2}-\d{4}(?![\d-])")),
     ("ssn", "[SSN]", re.compile(r"(?<![\d-])\d{3} \d{2} \d{4}(?![\d-])")),
+    ("ssn", "[SSN]", re.compile(r"(?<![\d-])(?<!\d\.)\d{3}\.\d{2}\.\d{4}(?![\d-]|\.\d)")),
     # Masked forms an enroller might paste: ***-**-6789, xxx-xx-6789.
     ("ssn", "[SSN]", re.compile(r"(?<![\w-])[x*#]{3}-?[x*#]{2}-?\d{4}(?![\d-])", re.IGNORECASE)),
     # Nine bare digits or "last 4" right after an SSN/ITIN word.
@@ -53,15 +55,18 @@ _PATTERNS: list[tuple[str, str, re.Pattern[str]]] = [
     (
         "phone",
         "[PHONE]",
-        re.compile(r"(?<![\w-])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?![\w-])"),
+        re.compile(
+            rf"(?<![\w-])(?:(?:\+?1|001)[\s.-]?)?(?:\(\d{{3}}\)\s?|\d{{3}}[\s.-])\d{{3}}[\s.-]\d{{4}}{_EXT}(?![\w-])"
+        ),
     ),
-    # Ten bare digits are a phone number unless the text calls them a case or application number.
+    # Ten bare digits (a full stop may end the sentence) are a phone number unless the text calls them a case
+    # or application number.
     (
         "phone",
         r"\g<1>[PHONE]",
         re.compile(
             r"((?<![\w/.-])(?<!case )(?<!case# )(?<!case # )(?<!case number )(?<!case no\. ))"
-            r"(?:\+?1)?\d{10}(?![\w/.-])",
+            rf"(?:\+?1)?\d{{10}}{_EXT}(?![\w/-]|\.\d)",
             re.IGNORECASE,
         ),
     ),

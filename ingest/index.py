@@ -65,7 +65,6 @@ CURRENT_FILE = "CURRENT"
 GENERATIONS_DIR = "generations"
 CHROMA_DIR = "chroma"
 BM25_FILE = "bm25.json"
-_KEEP_GENERATIONS = 2  # the current one and the one before it
 _HASH_BLOCK = 1 << 20  # bytes read at a time to hash a file
 _EMBED_BATCH = 64  # texts per progress step while embedding
 _CHROMA_BATCH = 1000  # records per Chroma `add` call
@@ -473,10 +472,11 @@ def _write_generation(
         embedding_model=MODEL_NAME, pipeline=pipeline, files=files, chunk_order=[c.chunk_id for c in chunks]
     )
     write_manifest(gen, manifest)
+    previous = current_generation(index_dir)
     pointer_tmp = index_dir / f"{CURRENT_FILE}.{uuid.uuid4().hex[:6]}.tmp"
     pointer_tmp.write_text(name, encoding="utf-8")
     os.replace(pointer_tmp, index_dir / CURRENT_FILE)  # the switch: atomic on POSIX
-    _remove_old_generations(index_dir, keep=name)
+    _remove_old_generations(index_dir, keep=name, previous=previous.name if previous else None)
     return gen
 
 
@@ -524,11 +524,21 @@ def build_keyword_index(chunks: Sequence[Chunk]) -> BM25Index:
     return BM25Index.build([with_acronyms(c.keyword_text) for c in chunks])
 
 
-def _remove_old_generations(index_dir: Path, keep: str) -> None:
+def kept_generations(complete: Sequence[str], keep: str, previous: str | None) -> set[str]:
+    """What to keep after switching to `keep`: it and the generation in use before it (`previous`; else the
+    newest other complete one). A generation complete but never switched to (its ingest was killed between
+    the manifest and the switch) is not kept in place of the one readers may still hold."""
+    others = sorted(g for g in complete if g != keep)
+    before = previous if previous in others else (others[-1] if others else None)
+    return {keep} if before is None else {keep, before}
+
+
+def _remove_old_generations(index_dir: Path, keep: str, previous: str | None = None) -> None:
     generations = sorted((index_dir / GENERATIONS_DIR).iterdir(), key=lambda p: p.name)
-    complete = [g for g in generations if (g / MANIFEST).is_file() and g.name != keep]
-    stale = [g for g in generations if not (g / MANIFEST).is_file() and g.name != keep]
-    for gen in [*complete[: max(0, len(complete) - (_KEEP_GENERATIONS - 1))], *stale]:
-        shutil.rmtree(gen, ignore_errors=True)
+    complete = [g.name for g in generations if (g / MANIFEST).is_file()]
+    kept = kept_generations(complete, keep, previous)
+    for gen in generations:
+        if gen.name not in kept:  # older complete ones, and half-written ones (no manifest)
+            shutil.rmtree(gen, ignore_errors=True)
     for leftover in index_dir.glob(f"{CURRENT_FILE}.*.tmp"):
         leftover.unlink(missing_ok=True)

@@ -36,6 +36,7 @@ from ingest.index import (
     add_chunks,
     add_windows,
     generation_from_records,
+    kept_generations,
     new_generation_name,
 )
 from ingest.manifest import FileEntry, Manifest, new_manifest, parse_manifest
@@ -47,7 +48,6 @@ log = logging.getLogger("enroller.ingest")
 PREFIX = "enroller"
 META = f"{PREFIX}.index"
 POINTER = "current"
-_KEEP_GENERATIONS = 2  # the current one and the one before it, as in a folder
 _PAGE = 1000  # records per `get`/`add` call (the server allows about 5,000)
 _DUMMY = [1.0]  # the meta records are looked up by id; Chroma still wants a vector for each
 
@@ -244,6 +244,7 @@ class ChromaServerIndex:
                 embedding_model=MODEL_NAME, pipeline=pipeline, files=files, chunk_order=[c.chunk_id for c in chunks]
             )
             meta = self._meta(client)
+            previous = self.current_name()
             meta.upsert(
                 ids=[f"manifest:{name}"],
                 documents=[manifest.model_dump_json()],
@@ -256,17 +257,19 @@ class ChromaServerIndex:
                 metadatas=[{"kind": "pointer", "generation": name, "switched": time.strftime("%Y-%m-%dT%H:%M:%S%z")}],
                 embeddings=[_DUMMY],
             )  # the switch
-            self._remove_old_generations(client, keep=name)
+            self._remove_old_generations(client, keep=name, previous=previous)
         log.info("generation %s is now current in %s (%d chunks)", name, self.location, len(chunks))
         return name
 
-    def _remove_old_generations(self, client: Any, keep: str) -> None:
+    def _remove_old_generations(self, client: Any, keep: str, previous: str | None = None) -> None:
+        """Delete all but `keep` and the generation in use before it (`kept_generations`), and orphaned
+        collections (no manifest)."""
         meta = self._meta(client)
         listed = meta.get(where={"kind": "manifest"}, include=["metadatas"])
-        complete = sorted(str(m["generation"]) for m in listed["metadatas"] or [] if m["generation"] != keep)
+        complete = {str(m["generation"]) for m in listed["metadatas"] or []}
         present = {g for c in client.list_collections() if (g := _generation_of(_name(c))) is not None}
-        stale = sorted(present - set(complete) - {keep})
-        for generation in [*complete[: max(0, len(complete) - (_KEEP_GENERATIONS - 1))], *stale]:
+        kept = kept_generations(sorted(complete), keep, previous)
+        for generation in sorted((complete | present) - kept):
             for collection in (_chunks_name(generation), _windows_name(generation)):
                 if generation in present:
                     try:

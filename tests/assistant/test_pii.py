@@ -24,6 +24,12 @@ from assistant.pii import redact_pii
         pytest.param("text 916.555.0143", "text [PHONE]", ("phone",), id="phone-dots"),
         pytest.param("number 9165550143", "number [PHONE]", ("phone",), id="phone-bare"),
         pytest.param("+1 916 555 0143", "[PHONE]", ("phone",), id="phone-intl"),
+        pytest.param("call 916-555-0143 x204 today", "call [PHONE] today", ("phone",), id="phone-extension-x"),
+        pytest.param("(916)555-0143ext. 12", "[PHONE]", ("phone",), id="phone-extension-ext"),
+        pytest.param("from abroad 001-916-555-0143", "from abroad [PHONE]", ("phone",), id="phone-001"),
+        pytest.param("Call me at 9165550143.", "Call me at [PHONE].", ("phone",), id="phone-bare-end-of-sentence"),
+        pytest.param("SSN 123.45.6789", "SSN [SSN]", ("ssn",), id="ssn-dotted"),
+        pytest.param("ITIN 912.78.1234", "ITIN [ITIN]", ("itin",), id="itin-dotted"),
         pytest.param("mail jane.doe+x@example.co.uk now", "mail [EMAIL] now", ("email",), id="email"),
         pytest.param("DOB 04/05/1980", "DOB [DOB]", ("dob",), id="dob-slashes"),
         pytest.param("date of birth: 1980-04-05", "date of birth: [DOB]", ("dob",), id="dob-iso"),
@@ -45,6 +51,8 @@ def test_redacts(text: str, expected: str, kinds: tuple[str, ...]) -> None:
         pytest.param("case 1234567890 has an SSN inconsistency", id="case-number-and-inconsistency-word"),
         pytest.param("escalations take 7-10 business days", id="ranges"),
         pytest.param("service center open 8:00 a.m. to 6:00 p.m.", id="times"),
+        pytest.param("premium went from 1234567890.50 to 12.5", id="decimal-after-ten-digits"),
+        pytest.param("version 1.2.3 of form 2026.03.1234", id="dotted-numbers-not-ssn-shaped"),
     ],
 )
 def test_keeps_what_is_not_pii(text: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -129,6 +130,38 @@ def test_interrupted_ingest_leaves_the_old_index_answering(
     recovered = ingest_paths([docs], index, progress=False)
     assert recovered.embedded == 1
     assert ("new.pdf", 1) in _sources(index, "storefront applications")
+
+
+def test_generation_complete_but_never_switched_is_not_kept_over_the_previous(
+    docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed after its manifest but before CURRENT moved: the next ingest keeps the generation that was in
+    use (readers may still hold it), not the orphan that never was."""
+    import ingest.index
+
+    index = tmp_path / "index"
+    ingest_paths([docs], index, progress=False)
+    before = current_generation(index)
+    assert before is not None
+    make_pdf(docs / "new.pdf", ["A brand new page about storefront applications."])
+
+    real_replace = os.replace
+
+    def die_at_the_switch(src: Path, dst: Path) -> None:
+        if Path(dst).name == "CURRENT":
+            raise KeyboardInterrupt
+        real_replace(src, dst)
+
+    monkeypatch.setattr(ingest.index.os, "replace", die_at_the_switch)
+    with pytest.raises(KeyboardInterrupt):
+        ingest_paths([docs], index, progress=False)
+    monkeypatch.undo()
+    assert current_generation(index) == before
+    make_pdf(docs / "newer.pdf", ["Another page about broker of record changes."])
+    ingest_paths([docs], index, progress=False)
+    after = current_generation(index)
+    assert after is not None
+    assert {g.name for g in (index / "generations").iterdir()} == {before.name, after.name}
 
 
 def test_missing_path_is_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -115,6 +115,39 @@ def test_failed_write_leaves_the_previous_generation(
     assert ServerRetriever(server).search("storefront applications", k=1)[0].source == "new.pdf"
 
 
+def test_generation_complete_but_never_switched_is_not_kept_over_the_previous(
+    docs: Path, chroma: ChromaServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed after its manifest but before the pointer moved: the next ingest keeps the generation that was
+    in use, not the orphan that never was."""
+    server = ChromaServerIndex(chroma.url)
+    ingest_paths([docs], server, progress=False)
+    before = server.current_name()
+    make_pdf(docs / "new.pdf", ["A brand new page about storefront applications."])
+    real_meta = ChromaServerIndex._meta
+
+    class NoSwitch:
+        def __init__(self, meta: object) -> None:
+            self.meta = meta
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.meta, name)
+
+        def upsert(self, *, ids: list[str], **kwargs: object) -> None:
+            if ids == ["current"]:
+                raise KeyboardInterrupt
+            self.meta.upsert(ids=ids, **kwargs)  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(ChromaServerIndex, "_meta", lambda self, client: NoSwitch(real_meta(self, client)))
+    with pytest.raises(KeyboardInterrupt):
+        ingest_paths([docs], server, progress=False)
+    monkeypatch.undo()
+    assert server.current_name() == before
+    make_pdf(docs / "newer.pdf", ["Another page about broker of record changes."])
+    ingest_paths([docs], server, progress=False)
+    assert _generations(server) == {before, server.current_name()}
+
+
 def test_server_down_keeps_the_generation_in_memory(docs: Path, chroma: ChromaServer) -> None:
     """With the server gone, a worker keeps answering from memory and says why it cannot refresh; a worker
     with nothing loaded finds nothing instead of failing; the status names the server."""

@@ -3,7 +3,6 @@ Faker, in any position and format, never survives redaction."""
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 
 from faker import Faker
@@ -12,12 +11,12 @@ from hypothesis import strategies as st
 
 from assistant.dates import parse_dates
 from assistant.pii import redact_pii
+from bench.pii_gen import TEMPLATES, decoys, digits, pii_samples
 from tools.rop import RopInput, rop_calculator
 
 # Bounded: a few hundred examples each, so the suite stays quick on two cores.
 BOUNDED = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 DAYS = st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 12, 31))
-fake = Faker("en_US")
 
 
 @BOUNDED
@@ -57,51 +56,25 @@ def test_date_like_noise_never_crashes(text: str, today: date) -> None:
     assert isinstance(parse_dates(text, today), list)
 
 
-def _digits(value: str) -> str:
-    return re.sub(r"\D", "", value)
-
-
-def _pii_samples(seed: int) -> list[tuple[str, str]]:
-    """(kind, value) pairs Faker makes: SSNs and ITINs (dashed and bare), US phones, e-mails."""
-    Faker.seed(seed)
-    ssn = fake.ssn()
-    itin = fake.itin()
-    phone = f"{fake.random_int(200, 999)}-{fake.random_int(200, 999)}-{fake.random_int(1000, 9999)}"
-    return [
-        ("ssn", ssn),
-        # Nine bare digits count as an SSN only after an SSN word (alone they may be a case number: by design).
-        ("ssn", f"SSN {_digits(ssn)}"),
-        ("itin", itin),
-        ("phone", phone),
-        ("phone", f"({phone[:3]}) {phone[4:]}"),
-        ("email", fake.email()),
-    ]
-
-
-TEMPLATES = [
-    "{v}",
-    "my consumer's number is {v}, what now?",
-    "{v} is on the notice",
-    "Can you check {v}.",
-    "consumer ({v}) got a NOD01",
-]
-
-
 @BOUNDED
 @given(seed=st.integers(min_value=0, max_value=10**6), template=st.sampled_from(TEMPLATES))
 def test_faker_pii_never_survives_redaction(seed: int, template: str) -> None:
-    """Every Faker SSN, ITIN, phone and e-mail, wherever it sits in a question, is gone after redaction."""
-    for kind, value in _pii_samples(seed):
-        redacted = redact_pii(template.format(v=value)).text
-        assert value not in redacted, (kind, value, redacted)
-        if kind != "email":
-            assert _digits(value) not in _digits(redacted), (kind, value, redacted)
+    """Every Faker SSN, ITIN, phone, e-mail and date of birth, in every format of bench/pii_gen.py (what
+    bench/pii_recall.py measures against Presidio), wherever it sits in a question, is gone after redaction."""
+    fake = Faker("en_US")
+    fake.seed_instance(seed)
+    for sample in pii_samples(fake):
+        redacted = redact_pii(template.format(v=sample.written)).text
+        assert sample.value not in redacted, (sample, redacted)
+        if sample.kind != "email":
+            assert digits(sample.value) not in digits(redacted), (sample, redacted)
 
 
 @BOUNDED
-@given(birth=st.dates(min_value=date(1930, 1, 1), max_value=date(2010, 12, 31)), fmt=st.sampled_from(["%m/%d/%Y"]))
-def test_dates_of_birth_never_survive_redaction(birth: date, fmt: str) -> None:
-    """A date of birth, introduced as one, is redacted."""
-    value = birth.strftime(fmt)
-    redacted = redact_pii(f"her date of birth is {value} and she needs help").text
-    assert value not in redacted, redacted
+@given(seed=st.integers(min_value=0, max_value=10**6))
+def test_decoys_survive_redaction(seed: int) -> None:
+    """Case numbers, notice dates, amounts, ZIP codes and application numbers are not mistaken for PII."""
+    fake = Faker("en_US")
+    fake.seed_instance(seed)
+    for decoy in decoys(fake).values():
+        assert redact_pii(f"about {decoy}, please").text == f"about {decoy}, please"
