@@ -105,3 +105,20 @@ def test_markdown_table_rows_read_as_text() -> None:
     comp = compose_answer("more than one case, what to do?", [hit])
     assert "More than one case — Call the Service Center." in comp.text
     assert "|" not in comp.text
+
+
+def test_the_line_after_the_restated_question_leads_when_it_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sentence that restates the question's topic does not lead over the one just after it that answers
+    it; without the inherited share the restating sentence would lead."""
+    crw = FakeHit(
+        "deck.pdf",
+        "Webinar",
+        7,
+        "The Consumer Retention Workspace (CRW) is a new tool in the Enroller Portal for consumer renewals.\n"
+        "It identifies consumers up for renewal, ranked by risk for not renewing.\n"
+        "New Tool Alert!",
+    )
+    question = "crw tool for consumer renewals - how are they ranked"
+    assert compose_answer(question, [crw]).sentences[0].startswith("It identifies consumers up for renewal")
+    monkeypatch.setattr("assistant.composer._FOLLOW_SHARE", 0.0)
+    assert compose_answer(question, [crw]).sentences[0].startswith("The Consumer Retention Workspace")
