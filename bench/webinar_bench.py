@@ -4,9 +4,10 @@ memory printed (issue 11 asks for ≤ 60 s on this machine).
     .venv/bin/python bench/webinar_bench.py [--questions N] [--index DIR] [--out FILE.json]
     .venv/bin/python bench/webinar_bench.py --tune
 
-`--tune` instead searches the grouping's threshold, key-term weight and number penalty on the labelled pairs
-(tests/bots/webinar/test_grouping.py builds them from topics.yaml) and prints the best by F1, with precision
-and recall (the values in bots/webinar/grouping.py came from such a search).
+`--tune` instead searches the grouping's threshold, key-term weight, number penalty and prior weight on the dev
+half of the labelled pairs (tests/bots/webinar/test_grouping.py builds them from topics.yaml, split by topic) and
+prints the best by dev F1 with precision and recall, and what each scores on the held-out test half, which is
+never used to choose (the values in bots/webinar/grouping.py came from such a search).
 
 The questions are the fixture's question bank (tests/bots/webinar/fixtures/topics.yaml, written in enrollers'
 words) drawn with a fixed seed and varied the way a chat varies them (case, "quick question:", trailing thanks,
@@ -108,28 +109,51 @@ def index_dir(given: Path | None, work: Path) -> Path | None:
 
 
 def tune() -> int:
-    """Grid-search GroupingParams on the labelled pairs (embedding once); print the best ten by F1."""
+    """Grid-search GroupingParams on the dev half of the labelled pairs (embedding once); print the best ten by
+    dev F1, each with what it scores on the held-out test half (never used to choose)."""
     import itertools
 
+    import numpy as np
     import yaml
 
-    from bots.webinar.grouping import GroupingParams, cluster, embed_questions, pairwise_scores, similarity_matrix
+    from bots.webinar.grouping import (
+        GroupingParams,
+        cluster,
+        embed_questions,
+        pairwise_scores,
+        prior_questions,
+        question_vectors,
+        similarity_matrix,
+    )
     from tests.bots.webinar.test_grouping import labelled_pairs
 
-    texts, pairs = labelled_pairs(yaml.safe_load(TOPICS.read_text(encoding="utf-8")))
-    vectors = embed_questions(texts)
+    topics = yaml.safe_load(TOPICS.read_text(encoding="utf-8"))
+    halves = {half: labelled_pairs(topics, half) for half in ("dev", "test")}
+    prior = embed_questions(prior_questions())
+    embedded = {half: np.vstack([embed_questions(texts), prior]) for half, (texts, _) in halves.items()}
+
+    def score(half: str, params: GroupingParams) -> tuple[float, float]:
+        texts, pairs = halves[half]
+        vectors = question_vectors(texts, params, embed=lambda _texts: embedded[half])
+        return pairwise_scores(cluster(similarity_matrix(texts, vectors, params), params.threshold), pairs)
+
     rows = []
-    for weight, penalty in itertools.product((0.0, 0.1, 0.2, 0.3), (0.0, 0.15, 0.3)):
-        params = GroupingParams(term_weight=weight, number_penalty=penalty)
-        similarity = similarity_matrix(texts, vectors, params)
-        for threshold in [round(0.40 + 0.02 * i, 2) for i in range(21)]:
-            precision, recall = pairwise_scores(cluster(similarity, threshold), pairs)
+    for weight, penalty, prior_weight in itertools.product((0.0, 0.1, 0.2), (0.0, 0.15, 0.3), (0, 10, 30)):
+        for threshold in [round(0.10 + 0.02 * i, 2) for i in range(26)]:
+            params = GroupingParams(threshold, weight, penalty, prior_weight)
+            precision, recall = score("dev", params)
             f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-            rows.append((f1, precision, recall, threshold, weight, penalty))
-    print(f"{len(texts)} questions, {len(pairs)} labelled pairs ({sum(p[2] for p in pairs)} same)")
-    print(f"{'F1':>6} {'prec':>6} {'recall':>6} {'thresh':>6} {'terms':>6} {'numbers':>7}")
-    for f1, precision, recall, threshold, weight, penalty in sorted(rows, reverse=True)[:10]:
-        print(f"{f1:6.3f} {precision:6.3f} {recall:6.3f} {threshold:6.2f} {weight:6.2f} {penalty:7.2f}")
+            rows.append((f1, precision, recall, params))
+    for half, (texts, pairs) in halves.items():
+        print(f"{half}: {len(texts)} questions, {len(pairs)} labelled pairs ({sum(p[2] for p in pairs)} same)")
+    print(f"{'devF1':>6} {'prec':>6} {'recall':>6} | {'test P':>6} {'test R':>6} | thresh terms numbers prior")
+    rows.sort(key=lambda r: (-r[0], r[3].threshold))
+    for f1, precision, recall, params in rows[:10]:
+        test_p, test_r = score("test", params)
+        print(
+            f"{f1:6.3f} {precision:6.3f} {recall:6.3f} | {test_p:6.3f} {test_r:6.3f} | {params.threshold:6.2f} "
+            f"{params.term_weight:5.2f} {params.number_penalty:7.2f} {params.prior_weight:5.0f}"
+        )
     return 0
 
 

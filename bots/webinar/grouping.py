@@ -1,10 +1,17 @@
-"""Group near-duplicate questions: MiniLM cosine similarity plus shared key terms, average-linkage clusters.
+"""Group near-duplicate questions: centred MiniLM cosine similarity, complete-linkage clusters.
 
-The similarity of two questions is `cosine + TERM_WEIGHT * jaccard(key terms) - NUMBER_PENALTY` (the penalty when
-both name numbers or dates and share none: "hours on 1/31" is not "hours the day after Thanksgiving"). Groups are
-average-linkage clusters cut at `THRESHOLD`. The three constants were tuned on labelled pairs
-(tests/bots/webinar/fixtures/topics.yaml: paraphrases, and related-but-different questions) with
-bench/webinar_bench.py --tune; test_grouping.py checks pairwise precision and recall.
+Every enroller question shares the same frame ("how do I … for my consumer … Covered California"), and MiniLM's
+vectors share a common direction for it, so raw cosines of unrelated questions are high and close together. The
+vectors are therefore centred before the cosine: on the mean of the questions being grouped, shrunk towards the
+mean of typical enroller questions (the router's examples in knowledge/routing.yaml) with `PRIOR_WEIGHT`
+pseudo-questions, so a batch of two is not pulled apart by its own mean. The similarity of two questions is that
+cosine `+ TERM_WEIGHT * jaccard(key terms) - NUMBER_PENALTY` (the penalty when both name numbers or dates and share
+none). Groups are complete-linkage clusters cut at `THRESHOLD`: every two questions of a group are that similar,
+so a chain of near neighbours never joins two questions that are not alike themselves.
+
+The constants were tuned on the dev half of the labelled pairs (tests/bots/webinar/fixtures/topics.yaml: topics
+of paraphrases and their related-but-different topics, split by a stable hash of the topic) with
+bench/webinar_bench.py --tune; test_grouping.py checks pairwise precision and recall on the other, held-out half.
 """
 
 from __future__ import annotations
@@ -17,9 +24,11 @@ import numpy as np
 
 from ingest.embedding import EMBEDDING_DIM
 
-THRESHOLD = 0.52
+THRESHOLD = 0.20
 TERM_WEIGHT = 0.0
-NUMBER_PENALTY = 0.3
+NUMBER_PENALTY = 0.0
+#: How many typical enroller questions the batch's mean is shrunk towards before centring.
+PRIOR_WEIGHT = 10
 #: Above this many questions the batched sentence-transformers encoder beats one NumPy pass per question.
 BATCH_FROM = 200
 
@@ -59,6 +68,30 @@ def embed_questions(texts: Sequence[str]) -> np.ndarray:
     return np.stack([embed_query(t) for t in texts]).astype(np.float32)
 
 
+def prior_questions() -> list[str]:
+    """Typical enroller questions, not from any webinar: the router's examples (knowledge/routing.yaml)."""
+    from assistant.routing import routing_rules
+
+    examples: list[str] = []
+    for _, section in routing_rules():
+        examples += getattr(section, "examples", [])
+        examples += getattr(section, "not_", [])
+    return examples
+
+
+def centred(vectors: np.ndarray, prior: np.ndarray, prior_weight: float) -> np.ndarray:
+    """Unit vectors after removing the common direction: the rows' mean shrunk towards `prior` (a mean vector)
+    with `prior_weight` pseudo-rows. A row left at zero (a question equal to the mean) stays zero."""
+    n = vectors.shape[0]
+    if n == 0:
+        return vectors
+    mean = (n * vectors.mean(0) + prior_weight * prior) / (n + prior_weight)
+    out = vectors - mean
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    result: np.ndarray = out / np.where(norms == 0, 1, norms)
+    return result
+
+
 def _stem(word: str) -> str:
     """A crude stem, enough for "terminated"/"termination", "reinstate"/"reinstated", "documents"/"document"."""
     for suffix in ("ations", "ation", "ments", "ment", "ing", "ed", "es", "s"):
@@ -79,6 +112,7 @@ class GroupingParams:
     threshold: float = THRESHOLD
     term_weight: float = TERM_WEIGHT
     number_penalty: float = NUMBER_PENALTY
+    prior_weight: float = PRIOR_WEIGHT
 
 
 def similarity_matrix(texts: Sequence[str], vectors: np.ndarray, params: GroupingParams) -> np.ndarray:
@@ -106,7 +140,7 @@ def similarity_matrix(texts: Sequence[str], vectors: np.ndarray, params: Groupin
 
 
 def cluster(similarity: np.ndarray, threshold: float) -> list[list[int]]:
-    """Average-linkage clusters whose members are, on average, at least `threshold` similar; largest first."""
+    """Complete-linkage clusters whose members are all at least `threshold` similar to each other; largest first."""
     n = similarity.shape[0]
     if n == 0:
         return []
@@ -119,7 +153,7 @@ def cluster(similarity: np.ndarray, threshold: float) -> list[list[int]]:
     np.fill_diagonal(distance, 0.0)
     distance = (distance + distance.T) / 2
     labels = fcluster(
-        linkage(squareform(distance, checks=False), method="average"), t=2.0 - threshold, criterion="distance"
+        linkage(squareform(distance, checks=False), method="complete"), t=2.0 - threshold, criterion="distance"
     )
     groups: dict[int, list[int]] = {}
     for index, label in enumerate(labels):
@@ -135,6 +169,15 @@ def central_index(members: Sequence[int], similarity: np.ndarray) -> int:
     return members[int(np.argmax(sub.sum(1)))]
 
 
+def question_vectors(texts: Sequence[str], params: GroupingParams, embed: Embed = embed_questions) -> np.ndarray:
+    """The questions' vectors, centred (see the module docstring); the prior embedded in the same call."""
+    prior = prior_questions() if params.prior_weight else []
+    vectors = embed([*texts, *prior])
+    own, others = vectors[: len(texts)], vectors[len(texts) :]
+    prior_mean = others.mean(0) if len(others) else np.zeros(vectors.shape[1], dtype=vectors.dtype)
+    return centred(own, prior_mean, params.prior_weight if len(others) else 0.0)
+
+
 def group_texts(
     texts: Sequence[str], *, params: GroupingParams | None = None, embed: Embed = embed_questions
 ) -> list[list[int]]:
@@ -142,7 +185,7 @@ def group_texts(
     params = params or GroupingParams()
     if not texts:
         return []
-    similarity = similarity_matrix(texts, embed(texts), params)
+    similarity = similarity_matrix(texts, question_vectors(texts, params, embed), params)
     groups = []
     for members in cluster(similarity, params.threshold):
         centre = central_index(members, similarity)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import random
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 
 from bots.webinar.grouping import (
     GroupingParams,
+    centred,
     cluster,
     group_texts,
     key_terms,
@@ -18,34 +20,51 @@ from bots.webinar.grouping import (
     similarity_matrix,
 )
 
-#: What the tuned grouping reaches on the labelled pairs (measured; the issue asks for 0.90 each: not reached).
-MIN_PRECISION = 0.62
-MIN_RECALL = 0.62
+#: What the grouping, tuned on the dev half, reaches on the held-out test half (measured there: precision 0.851,
+#: recall 0.809; the issue asks for 0.90 each: not reached). A little under the measured values, so a change that
+#: loses a few pairs fails.
+MIN_PRECISION = 0.83
+MIN_RECALL = 0.79
 
 
-def labelled_pairs(topics: dict[str, Any]) -> tuple[list[str], list[tuple[int, int, bool]]]:
-    """Every question of the bank, and pairs: same topic = same question; a related topic or a random other
-    question = different."""
+def half_of(label: str) -> str:
+    """Which half, dev or test: a stable hash of a topic's id (or a singleton's "single:" label) puts it in one half."""
+    return "test" if int(hashlib.sha256(label.encode("utf-8")).hexdigest(), 16) % 2 else "dev"
+
+
+def labelled_pairs(topics: dict[str, Any], half: str | None = None) -> tuple[list[str], list[tuple[int, int, bool]]]:
+    """The bank's questions (all, or one half's: whole topics, never split), and pairs: same topic = same question;
+    a related topic (in the same half) or a random other question = different."""
     texts: list[str] = []
     label: list[str] = []
     for tid, topic in topics["topics"].items():
-        for q in topic["questions"]:
-            texts.append(q)
-            label.append(tid)
+        if half is None or half_of(tid) == half:
+            for q in topic["questions"]:
+                texts.append(q)
+                label.append(tid)
     for q in topics["singletons"]:
-        texts.append(q)
-        label.append(f"single:{q}")
+        if half is None or half_of(f"single:{q}") == half:
+            texts.append(q)
+            label.append(f"single:{q}")
     where: dict[str, list[int]] = {}
     for i, tid in enumerate(label):
         where.setdefault(tid, []).append(i)
     pairs: list[tuple[int, int, bool]] = []
     for tid, topic in topics["topics"].items():
+        if tid not in where:
+            continue
         pairs += [(i, j, True) for i, j in itertools.combinations(where[tid], 2)]
         pairs += [
-            (min(i, j), max(i, j), False) for r in topic["related"] for i in where[tid] for j in where[r] if i < j
+            (min(i, j), max(i, j), False)
+            for r in topic["related"]
+            if r in where
+            for i in where[tid]
+            for j in where[r]
+            if i < j
         ]
+    pairs = list(dict.fromkeys(pairs))
     rng = random.Random(3)
-    while sum(1 for p in pairs if not p[2]) < 1500:
+    while sum(1 for p in pairs if not p[2]) < (1500 if half is None else 750):
         i, j = rng.sample(range(len(texts)), 2)
         if label[i] != label[j]:
             pairs.append((min(i, j), max(i, j), False))
@@ -59,6 +78,17 @@ def test_labelled_pairs_cover_paraphrases_and_related_questions(topics: dict[str
     assert sum(1 for p in pairs if not p[2]) >= 1500
 
 
+def test_dev_and_test_halves_split_by_topic(topics: dict[str, Any]) -> None:
+    """The halves share no question, each holds paraphrase and related pairs, and together hold every question."""
+    dev, dev_pairs = labelled_pairs(topics, "dev")
+    test, test_pairs = labelled_pairs(topics, "test")
+    assert not set(dev) & set(test)
+    assert len(dev) + len(test) == len(labelled_pairs(topics)[0])
+    for pairs in (dev_pairs, test_pairs):
+        assert sum(1 for p in pairs if p[2]) >= 150
+        assert sum(1 for p in pairs if not p[2]) >= 750
+
+
 def test_different_numbers_keep_questions_apart() -> None:
     """Two questions naming different dates are pushed apart; key terms drop stop words."""
     texts = ["Hours on 1/31?", "Hours on 11/27?"]
@@ -69,9 +99,25 @@ def test_different_numbers_keep_questions_apart() -> None:
 
 
 def test_cluster_keeps_dissimilar_apart() -> None:
-    """Average linkage: two tight pairs far from each other stay two groups."""
+    """Two tight pairs far from each other stay two groups."""
     sim = np.array([[1, 0.9, 0.1, 0.1], [0.9, 1, 0.1, 0.1], [0.1, 0.1, 1, 0.8], [0.1, 0.1, 0.8, 1]])
     assert cluster(sim, 0.5) == [[0, 1], [2, 3]]
+
+
+def test_cluster_does_not_chain() -> None:
+    """Complete linkage: 0 is like 1 and 1 like 2, but 0 is not like 2, so the three are not one group."""
+    sim = np.array([[1, 0.8, 0.1], [0.8, 1, 0.8], [0.1, 0.8, 1]])
+    assert len(cluster(sim, 0.5)) == 2
+
+
+def test_centring_removes_the_shared_direction() -> None:
+    """Two questions alike only in the frame every question shares are far apart once centred."""
+    frame = np.array([1.0, 0.0, 0.0])
+    vectors = np.array([[0.9, 0.3, 0.0], [0.9, 0.0, 0.3]])
+    out = centred(vectors, frame, prior_weight=10)
+    assert float(vectors[0] @ vectors[1]) > 0.8
+    assert float(out[0] @ out[1]) < 0.2
+    assert np.allclose(np.linalg.norm(out, axis=1), 1.0)
 
 
 def test_pairwise_scores_count_pairs() -> None:
@@ -80,11 +126,12 @@ def test_pairwise_scores_count_pairs() -> None:
 
 
 @pytest.mark.slow
-def test_grouping_precision_and_recall_on_labelled_pairs(topics: dict[str, Any]) -> None:
-    """With the tuned threshold, pairwise precision and recall hold their measured level."""
-    texts, pairs = labelled_pairs(topics)
+def test_grouping_precision_and_recall_on_held_out_pairs(topics: dict[str, Any]) -> None:
+    """With the parameters tuned on the dev half, pairwise precision and recall on the test half hold their
+    measured level (the test half's questions grouped on their own, as one webinar's)."""
+    texts, pairs = labelled_pairs(topics, "test")
     groups = group_texts(texts)
     precision, recall = pairwise_scores(groups, pairs)
-    print(f"pairwise precision {precision:.3f} recall {recall:.3f} on {len(pairs)} pairs")
+    print(f"test half: pairwise precision {precision:.3f} recall {recall:.3f} on {len(pairs)} pairs")
     assert precision >= MIN_PRECISION
     assert recall >= MIN_RECALL
