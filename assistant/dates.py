@@ -185,9 +185,25 @@ def parse_dates(text: str, today: date, direction: Direction = "past") -> list[F
     for m in _WEEKDAY.finditer(text):
         if m.group(2).lower() in ("sun", "sat", "wed", "mon") and not m.group(1) and m.group(2).islower():
             continue  # bare short forms are too ambiguous in prose ("sat on it")
+        if _names_a_date_beside(text, m, found):
+            continue  # "Friday November 27", "11/27 (Fri)": the weekday only labels the date beside it
         value = _weekday(WEEKDAYS[m.group(2).lower()], (m.group(1) or "").lower(), today, direction)
         _add(found, m, value, None, has_year=False)
     return sorted(found, key=lambda f: f.start)
+
+
+_LABEL_GAP = re.compile(r"[\s,()]{0,3}")
+
+
+def _names_a_date_beside(text: str, m: re.Match[str], found: list[FoundDate]) -> bool:
+    """Whether the weekday mention `m` stands right before or after a date already found."""
+    start, end = m.start(2), m.end()
+    for f in found:
+        if f.start >= end and _LABEL_GAP.fullmatch(text[end : f.start]):
+            return True
+        if f.end <= start and _LABEL_GAP.fullmatch(text[f.end : start]):
+            return True
+    return False
 
 
 def _looks_like_fraction(text: str, m: re.Match[str]) -> bool:

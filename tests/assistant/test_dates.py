@@ -80,3 +80,18 @@ def test_several_dates_in_reading_order() -> None:
     """Two dates come back in the order they were written."""
     found = parse_dates("termed for ROP on 6/1/26, NOD01 was 2/25/26", date(2026, 6, 12))
     assert [f.value for f in found] == [date(2026, 6, 1), date(2026, 2, 25)]
+
+
+@pytest.mark.parametrize(
+    "text", ["open on Friday November 27?", "open friday, 11/27?", "open 11/27 (fri)?", "open Nov 27th Friday"]
+)
+def test_a_weekday_beside_a_date_labels_it(text: str) -> None:
+    """ "Friday November 27" is one date, November 27, not also the next Friday."""
+    found = parse_dates(text, date(2025, 11, 20), "future")
+    assert [f.value for f in found] == [date(2025, 11, 27)]
+
+
+def test_a_weekday_away_from_a_date_is_its_own_date() -> None:
+    """ "on Friday, or else 11/27" names two days."""
+    found = parse_dates("on friday or else on 11/27?", date(2025, 11, 20), "future")
+    assert [f.value for f in found] == [date(2025, 11, 21), date(2025, 11, 27)]
