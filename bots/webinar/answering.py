@@ -38,12 +38,12 @@ def answer_groups(
     progress: Progress | None = None,
     known: dict[str, Group] | None = None,
 ) -> list[Group]:
-    """Each group answered from its representative (an earlier answer to the same representative is reused);
-    abstentions are marked for the presenter."""
+    """Each group answered from its representative (an earlier answer to any of its questions is reused, the
+    representative's first); abstentions are marked for the presenter."""
     known = known or {}
     answered = []
     for n, grouped in enumerate(groups, start=1):
-        before = known.get(grouped.representative)
+        before = next((known[q] for q in grouped.questions if q in known), None)
         if before is not None and before.answer is not None:
             group = grouped.model_copy(
                 update={k: getattr(before, k) for k in ("answer", "route", "citations", "for_presenter", "reviewed")}

@@ -61,6 +61,7 @@ class WebinarRules(BaseModel):
     question_starts: list[str]
     strip_prefixes: list[str]
     chat_words: ChatWords
+    grouping_actions: list[list[str]] = []
 
     @model_validator(mode="after")
     def _examples_hold(self) -> WebinarRules:
@@ -78,6 +79,15 @@ class WebinarRules(BaseModel):
                 if rule.matches(normalize(counter)):
                     raise ValueError(f"drop[{rule.why}]: {counter!r} is listed under `not` but matches")
         return self
+
+    @cached_property
+    def actions(self) -> list[re.Pattern[str]]:
+        """One pattern per action of `grouping_actions` (its words, each with -s, -es, -ed, -d or -ing)."""
+        return [
+            re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")(?:s|es|ed|d|ing)?\b", re.IGNORECASE)
+            for words in self.grouping_actions
+            if words
+        ]
 
     @cached_property
     def prefixes(self) -> list[re.Pattern[str]]:

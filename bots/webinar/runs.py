@@ -37,7 +37,8 @@ def merge_intakes(previous: dict[str, Any] | None, new: Intake) -> tuple[Intake,
         private_skipped=old_info.private_skipped + new.info.private_skipped,
     )
     dropped: list[Dropped] = [*report.dropped, *new.dropped]
-    known = {g.representative: g for g in report.groups}
+    # Every question of a stored group carries its answer: a new batch may make another member the centre.
+    known = {question: g for g in report.groups for question in g.questions}
     return Intake(info=info, questions=list(merged.values()), dropped=dropped), known
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from bots.webinar.grouping import (
     GroupingParams,
+    actions_named,
     centred,
     cluster,
     group_texts,
@@ -20,11 +21,11 @@ from bots.webinar.grouping import (
     similarity_matrix,
 )
 
-#: What the grouping, tuned on the dev half, reaches on the held-out test half (measured there: precision 0.851,
-#: recall 0.809; the issue asks for 0.90 each: not reached). A little under the measured values, so a change that
+#: What the grouping, tuned on the dev half, reaches on the held-out test half (measured there: precision 0.854,
+#: recall 0.827; the issue asks for 0.90 each: not reached). A little under the measured values, so a change that
 #: loses a few pairs fails.
 MIN_PRECISION = 0.83
-MIN_RECALL = 0.79
+MIN_RECALL = 0.81
 
 
 def half_of(label: str) -> str:
@@ -135,3 +136,26 @@ def test_grouping_precision_and_recall_on_held_out_pairs(topics: dict[str, Any])
     print(f"test half: pairwise precision {precision:.3f} recall {recall:.3f} on {len(pairs)} pairs")
     assert precision >= MIN_PRECISION
     assert recall >= MIN_RECALL
+
+
+def test_different_actions_on_one_subject_are_kept_apart() -> None:
+    """ "accept a delegation" and "remove a delegation" name different actions: their similarity drops by the
+    action penalty; two wordings of one action, or a question naming none, keep theirs."""
+    texts = [
+        "how do i accept a delegation",
+        "how do i remove a delegation",
+        "accepting a delegation request?",
+        "what is a delegation",
+    ]
+    accept, remove, accepting, neither = actions_named(texts)
+    assert accept == accepting
+    assert accept
+    assert remove
+    assert not accept & remove
+    assert neither == frozenset()
+    vectors = np.tile(np.array([[1.0, 0.0]], dtype=np.float32), (4, 1))
+    params = GroupingParams(action_penalty=0.25)
+    sim = similarity_matrix(texts, vectors, params)
+    assert sim[0, 1] == pytest.approx(0.75)
+    assert sim[0, 2] == pytest.approx(1.0)
+    assert sim[1, 3] == pytest.approx(1.0)
