@@ -403,8 +403,14 @@ def _cited_sentence(units: list[_Unit]) -> tuple[str, tuple[Citation, ...]]:
 
 
 _URL = re.compile(r"\(?\b(?:https?://|www\.)\S+\)?|\S*[=&]\S*[=&]\S*", re.IGNORECASE)
-# Footnote markers glued to a word or stop ("coverage.ii", "form.1") and stray reference brackets.
-_FOOTNOTE = re.compile(r"(?<=[a-z.,;:)])(?:i{1,3}|iv|vi{0,3})(?=[\s.,;]|$)|(?<=[.,;:])\d{1,2}(?=\s|$)")
+# Footnote markers: a roman numeral glued to a stop ("coverage.ii") or standing alone between sentences ("laws. ii
+# To avoid ..."), and a number glued to a stop after a word ("form.1"). Words ending in i ("Hawaii", "taxi"), times
+# ("9:00 p.m.") and decimals ("138.1") are text, not markers.
+_FOOTNOTE = re.compile(
+    r"(?<=[.,;:)])(?:i{1,3}|iv|vi{0,3})(?=[\s.,;]|$)"
+    r"|(?:^|(?<=[.!?:]\s))(?:i{2,3}|iv|vi{1,3})\s+(?=[A-Z])"
+    r"|(?<=[A-Za-z)][.,;:])\d{1,2}(?=\s|$)"
+)
 
 
 def clean_sentence(text: str) -> str:

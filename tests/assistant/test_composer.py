@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from assistant.composer import compose_answer, marker_citations, split_sentences
+from assistant.composer import clean_sentence, compose_answer, marker_citations, split_sentences
 
 
 @dataclass
@@ -122,3 +122,25 @@ def test_the_line_after_the_restated_question_leads_when_it_answers(monkeypatch:
     assert compose_answer(question, [crw]).sentences[0].startswith("It identifies consumers up for renewal")
     monkeypatch.setattr("assistant.composer._FOLLOW_SHARE", 0.0)
     assert compose_answer(question, [crw]).sentences[0].startswith("The Consumer Retention Workspace")
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        pytest.param("must remain secure.ii To avoid these", "must remain secure. To avoid these", id="glued-roman"),
+        pytest.param("state and federal laws. ii To avoid", "state and federal laws. To avoid", id="lone-roman"),
+        pytest.param("see the form.1 Then", "see the form. Then", id="glued-number"),
+        pytest.param("See https://example.org/a?b=1&c=2 for more", "See for more", id="link"),
+        pytest.param(
+            "from the week prior on Friday at 9:00 p.m. Any",
+            "from the week prior on Friday at 9:00 p.m. Any",
+            id="time",
+        ),
+        pytest.param("income of 138.1 % of the FPL", "income of 138.1 % of the FPL", id="decimal"),
+        pytest.param("moved to Hawaii, drove a taxi", "moved to Hawaii, drove a taxi", id="words-ending-in-i"),
+        pytest.param("go to coveredca.gov today", "go to coveredca.gov today", id="domain"),
+    ],
+)
+def test_clean_sentence_drops_markers_and_links_but_keeps_text(text: str, shown: str) -> None:
+    """Footnote markers and links go; times, decimals and words that merely end like a numeral stay."""
+    assert clean_sentence(text) == shown
