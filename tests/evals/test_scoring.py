@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from evals.scoring import Tally, check_thresholds, contains_fact, first_sentence, load_set, load_thresholds
 
 
@@ -41,10 +43,13 @@ def test_thresholds_report_floors_and_ceilings() -> None:
     assert "median_answer_words 70.000 is over its ceiling 50" in broken[1]
 
 
-def test_the_fresh_set_splits_and_thresholds_load() -> None:
-    """The fresh set's dev and test splits are disjoint, and CI's thresholds exist for the test split."""
-    dev, test = load_set("fresh", "dev"), load_set("fresh", "test")
+@pytest.mark.parametrize("name", ["fresh", "holdout"])
+def test_the_fresh_sets_split_and_thresholds_load(name: str) -> None:
+    """Each fresh set's dev and test splits are disjoint, and CI's thresholds exist for the test split."""
+    dev, test = load_set(name, "dev"), load_set(name, "test")
     assert {q["id"] for q in dev.documents}.isdisjoint(q["id"] for q in test.documents)
     assert len(test.documents) >= 100
     assert len(test.unanswerable) >= 30
-    assert "key_fact" in load_thresholds("fresh", "test")
+    assert len(test.tools) >= 30
+    assert test.conversations
+    assert "key_fact" in load_thresholds(name, "test")
