@@ -105,9 +105,7 @@ class Assistant:
         # A ready retriever (a Chroma server's, from the wiring); else the folder index opens on first search.
         self._retriever: Any | None = retriever
         self._retriever_lock = threading.Lock()
-        self.store = store or ConversationStore(
-            self.settings.resolved_database_url, connect_timeout=self.settings.db_connect_timeout
-        )
+        self.store = store or ConversationStore.from_settings(self.settings)
         self.texts = texts or assistant_texts()
         self.llm = llm
 

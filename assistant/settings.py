@@ -40,6 +40,17 @@ class Settings(BaseSettings):
         ge=2,
         description="Seconds to wait for PostgreSQL to accept a new connection (libpq's minimum is 2).",
     )
+    db_lock_timeout: float = Field(
+        default=5.0,
+        ge=0,
+        description="Seconds a PostgreSQL statement waits for a lock another session holds (LOCK TABLE); 0: forever.",
+    )
+    db_statement_timeout: float = Field(
+        default=15.0, ge=0, description="Seconds any PostgreSQL statement may run before it is cancelled; 0: no limit."
+    )
+    db_busy_timeout: float = Field(
+        default=10.0, ge=0, description="Seconds a SQLite write waits for another connection's write lock."
+    )
     # CHROMA_URL, like DATABASE_URL, is a deployment's shared service: no prefix.
     chroma_url: str | None = Field(
         default=None,

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -41,6 +41,9 @@ from assistant.migrations import (
 from assistant.models import Answer
 from assistant.pii import redact_pii
 
+if TYPE_CHECKING:
+    from assistant.settings import Settings
+
 __all__ = [
     "DATABASE_ERRORS",
     "SCHEMA_VERSION",
@@ -53,17 +56,25 @@ __all__ = [
     "database_reason",
 ]
 
-_BUSY_TIMEOUT_S = 10
+#: Seconds a SQLite write waits for another connection's write lock before "database is locked".
+BUSY_TIMEOUT_S = 10.0
 #: Seconds a new PostgreSQL connection may take (psycopg's own default is 130 s): a server that accepts TCP and
 #: never answers must not hold a request that long.
 CONNECT_TIMEOUT_S = 5
+#: Seconds a PostgreSQL statement waits for a lock another session holds (a migration's or maintenance job's
+#: `LOCK TABLE`), and seconds any statement may run, before the server cancels it (PostgreSQL's own default for
+#: both is to wait forever). 0: no bound.
+LOCK_TIMEOUT_S = 5.0
+STATEMENT_TIMEOUT_S = 15.0
 
 
 class StoreError(RuntimeError):
     """The conversation database cannot be opened or is not ours."""
 
 
-#: The database went away (server down, connection refused or timed out, SQLite locked) after the store opened.
+#: The database went away (server down, connection refused or timed out, SQLite locked) after the store opened, or
+#: PostgreSQL cancelled a statement over its lock or statement timeout (psycopg's LockNotAvailable and QueryCanceled
+#: are OperationalErrors).
 DATABASE_ERRORS: tuple[type[Exception], ...] = (sa.exc.OperationalError, sa.exc.InterfaceError)
 
 
@@ -114,16 +125,31 @@ class ConversationStore:
     """Recent turns per conversation id, and the other records, in SQLite or PostgreSQL.
 
     `url_or_path` is a SQLAlchemy URL (`sqlite:///…`, `postgresql+psycopg://…`) or a file path (a SQLite file;
-    missing parent folders are created). `connect_timeout` bounds each new PostgreSQL connection, in seconds.
+    missing parent folders are created). The timeouts, in seconds, are `create_engine`'s; `from_settings` takes
+    them from ENROLLER_DB_*.
     """
 
-    def __init__(self, url_or_path: str | Path, *, connect_timeout: int = CONNECT_TIMEOUT_S) -> None:
+    def __init__(
+        self,
+        url_or_path: str | Path,
+        *,
+        connect_timeout: int = CONNECT_TIMEOUT_S,
+        lock_timeout: float = LOCK_TIMEOUT_S,
+        statement_timeout: float = STATEMENT_TIMEOUT_S,
+        busy_timeout: float = BUSY_TIMEOUT_S,
+    ) -> None:
         self.url, self.path = _resolve(url_or_path)
         self._name = str(self.path) if self.path is not None else self.url.render_as_string(hide_password=True)
         try:
             if self.path is not None:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._engine = create_engine(self.url, connect_timeout=connect_timeout)
+            self._engine = create_engine(
+                self.url,
+                connect_timeout=connect_timeout,
+                lock_timeout=lock_timeout,
+                statement_timeout=statement_timeout,
+                busy_timeout=busy_timeout,
+            )
         except (OSError, sa.exc.ArgumentError, ImportError) as exc:
             raise StoreError(f"{self._name}: cannot open the conversation database ({exc})") from exc
         try:
@@ -137,6 +163,17 @@ class ConversationStore:
             if self.path is not None:
                 raise StoreError(f"{self._name}: not a usable conversation database ({detail}); move it aside") from exc
             raise StoreError(f"{self._name}: cannot use the database ({detail}); check the URL and the server") from exc
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ConversationStore:
+        """The store DATABASE_URL names (else SQLite under DATA_DIR), with the ENROLLER_DB_* timeouts."""
+        return cls(
+            settings.resolved_database_url,
+            connect_timeout=settings.db_connect_timeout,
+            lock_timeout=settings.db_lock_timeout,
+            statement_timeout=settings.db_statement_timeout,
+            busy_timeout=settings.db_busy_timeout,
+        )
 
     @property
     def name(self) -> str:
@@ -335,19 +372,34 @@ def _resolve(url_or_path: str | Path) -> tuple[sa.URL, Path | None]:
     return url, None
 
 
-def create_engine(url: str | sa.URL, *, connect_timeout: int = CONNECT_TIMEOUT_S) -> sa.Engine:
-    """An Engine set up as the store uses it: SQLite with WAL, a busy timeout, foreign keys, real transactions
-    (DDL included; `sqlite_begin="BEGIN IMMEDIATE"` as an execution option takes the write lock up front, which
-    `assistant.migrations.migrate` relies on), shareable across threads; PostgreSQL with pre-ping and a connect
-    timeout (`connect_timeout` seconds, unless the URL sets its own)."""
+def create_engine(
+    url: str | sa.URL,
+    *,
+    connect_timeout: int = CONNECT_TIMEOUT_S,
+    lock_timeout: float = LOCK_TIMEOUT_S,
+    statement_timeout: float = STATEMENT_TIMEOUT_S,
+    busy_timeout: float = BUSY_TIMEOUT_S,
+) -> sa.Engine:
+    """An Engine set up as the store uses it: SQLite with WAL, a busy timeout (`busy_timeout` seconds), foreign
+    keys, real transactions (DDL included; `sqlite_begin="BEGIN IMMEDIATE"` as an execution option takes the write
+    lock up front, which `assistant.migrations.migrate` relies on), shareable across threads; PostgreSQL with
+    pre-ping, a connect timeout (`connect_timeout` seconds, unless the URL sets its own) and, on every connection,
+    `lock_timeout` and `statement_timeout` (seconds; 0 for none), so a table another session has locked costs a
+    request those seconds and a database error (503) instead of a wait without end. Settings the URL's own
+    `options` gives win (they come after ours)."""
     url = sa.make_url(url)
     if url.get_backend_name() != "sqlite":
-        connect_args = {} if "connect_timeout" in url.query else {"connect_timeout": connect_timeout}
+        connect_args: dict[str, Any] = {} if "connect_timeout" in url.query else {"connect_timeout": connect_timeout}
+        lock_ms, statement_ms = _milliseconds(lock_timeout), _milliseconds(statement_timeout)
+        options = f"-c lock_timeout={lock_ms} -c statement_timeout={statement_ms}"
+        own = url.query.get("options")
+        own_options = " ".join(own) if isinstance(own, tuple) else own
+        connect_args["options"] = f"{options} {own_options}" if own_options else options
         return sa.create_engine(url, pool_pre_ping=True, connect_args=connect_args)
     in_memory = url.database in (None, "", ":memory:")
     engine = sa.create_engine(
         url,
-        connect_args={"check_same_thread": False, "timeout": _BUSY_TIMEOUT_S},
+        connect_args={"check_same_thread": False, "timeout": busy_timeout},
         # One shared connection for an in-memory database (a pool would give each connection its own).
         poolclass=StaticPool if in_memory else None,
     )
@@ -357,10 +409,10 @@ def create_engine(url: str | sa.URL, *, connect_timeout: int = CONNECT_TIMEOUT_S
         dbapi_connection.isolation_level = None  # SQLAlchemy's "begin" event below opens transactions, DDL included
         cursor = dbapi_connection.cursor()
         try:
-            cursor.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_S * 1000}")
+            cursor.execute(f"PRAGMA busy_timeout={_milliseconds(busy_timeout)}")
             cursor.execute("PRAGMA foreign_keys=ON")
             if not in_memory:
-                _enable_wal(cursor)
+                _enable_wal(cursor, busy_timeout)
         finally:
             cursor.close()
 
@@ -371,10 +423,14 @@ def create_engine(url: str | sa.URL, *, connect_timeout: int = CONNECT_TIMEOUT_S
     return engine
 
 
-def _enable_wal(cursor: sqlite3.Cursor) -> None:
+def _milliseconds(seconds: float) -> int:
+    return max(0, round(seconds * 1000))
+
+
+def _enable_wal(cursor: sqlite3.Cursor, busy_timeout: float) -> None:
     """Switch the file to WAL (once per file: the mode sticks). The switch needs the file to itself and SQLite
     reports "database is locked" at once, without the busy timeout, while another connection uses it: retry."""
-    deadline = time.monotonic() + _BUSY_TIMEOUT_S
+    deadline = time.monotonic() + busy_timeout
     while cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
         try:
             cursor.execute("PRAGMA journal_mode=WAL")

@@ -49,7 +49,7 @@ def build_assistant(
     server = server_retriever(settings) if index_dir is None and settings.chroma_url else None
     index = prepare_index(settings, index_dir, progress=progress, notice=notice) if server is None else None
     try:
-        store = ConversationStore(settings.resolved_database_url, connect_timeout=settings.db_connect_timeout)
+        store = ConversationStore.from_settings(settings)
     except StoreError as exc:
         raise StartupError(str(exc)) from exc
     assistant = Assistant(settings=settings, index_dir=index, store=store, retriever=server)

@@ -86,7 +86,7 @@ def _check_database(settings: Any) -> int:
     from assistant.store import ConversationStore, StoreError
 
     try:
-        with ConversationStore(settings.resolved_database_url, connect_timeout=settings.db_connect_timeout) as store:
+        with ConversationStore.from_settings(settings) as store:
             name = store.name
     except StoreError as exc:
         print(f"FAIL database: {exc}")

@@ -27,7 +27,7 @@ def feedback_records(bad_only: bool = False) -> list[dict[str, Any]]:
     from assistant.store import ConversationStore
 
     settings = get_settings()
-    with ConversationStore(settings.resolved_database_url, connect_timeout=settings.db_connect_timeout) as store:
+    with ConversationStore.from_settings(settings) as store:
         rows = store.list_feedback(bad_only=bad_only)
     records = []
     for row in rows:

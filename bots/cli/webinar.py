@@ -107,7 +107,7 @@ def cmd_gaps(args: argparse.Namespace) -> int:
     from assistant.store import ConversationStore
 
     settings = get_settings()
-    with ConversationStore(settings.resolved_database_url, connect_timeout=settings.db_connect_timeout) as store:
+    with ConversationStore.from_settings(settings) as store:
         questions = read_gap_questions(store, args.since)
     report = build_gaps(questions, since=args.since)
     if args.out is None:

@@ -517,3 +517,38 @@ def test_nothing_is_stored_unredacted(database: str | Path) -> None:
         raw = b"".join(p.read_bytes() for p in database.parent.iterdir() if p.is_file())
         for secret in SECRETS:
             assert secret.encode() not in raw
+
+
+def test_each_connection_carries_the_lock_statement_and_busy_timeouts(
+    database: str | Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ENROLLER_DB_LOCK_TIMEOUT / _STATEMENT_TIMEOUT reach every PostgreSQL connection, ENROLLER_DB_BUSY_TIMEOUT
+    every SQLite one (defaults 5 s, 15 s and 10 s)."""
+    from assistant.settings import Settings
+
+    monkeypatch.setenv("ENROLLER_DB_LOCK_TIMEOUT", "1.5")
+    monkeypatch.setenv("ENROLLER_DB_STATEMENT_TIMEOUT", "7")
+    monkeypatch.setenv("ENROLLER_DB_BUSY_TIMEOUT", "2")
+    settings = Settings(database_url=_url(database))
+    for store, expected in (
+        (ConversationStore(database), ("5s", "15s", 10000)),
+        (ConversationStore.from_settings(settings), ("1500ms", "7s", 2000)),
+    ):
+        with store, store._engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                shown = (
+                    conn.exec_driver_sql("SHOW lock_timeout").scalar(),
+                    conn.exec_driver_sql("SHOW statement_timeout").scalar(),
+                )
+                assert shown == expected[:2]
+            else:
+                assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == expected[2]
+
+
+def test_a_database_url_s_own_options_win(postgres_url: str) -> None:
+    """`options` in DATABASE_URL are kept, after ours, so a lock_timeout the URL sets is the one in force."""
+    url = sa.make_url(postgres_url).update_query_dict({"options": "-c lock_timeout=2500 -c search_path=public"})
+    with ConversationStore(url.render_as_string(hide_password=False)) as store, store._engine.connect() as conn:
+        assert conn.exec_driver_sql("SHOW lock_timeout").scalar() == "2500ms"
+        assert conn.exec_driver_sql("SHOW statement_timeout").scalar() == "15s"
+        assert conn.exec_driver_sql("SHOW search_path").scalar() == "public"

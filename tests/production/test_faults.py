@@ -1,11 +1,12 @@
-"""Faults on a real server: PostgreSQL stopped or hanging under a running app, and an LLM endpoint that is down or
-slow."""
+"""Faults on a real server: PostgreSQL stopped, hanging or its tables locked under a running app, a SQLite file
+locked by another connection, and an LLM endpoint that is down or slow."""
 
 from __future__ import annotations
 
 import contextlib
 import json
 import socket
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psycopg
 import pytest
 import sqlalchemy as sa
 from slack_sdk.signature import SignatureVerifier
@@ -21,16 +23,17 @@ from slack_sdk.signature import SignatureVerifier
 from assistant.engine import Assistant
 from assistant.llm import LlmResponder, load_chat_model
 from assistant.settings import Settings
-from assistant.store import ConversationStore, StoreError
+from assistant.store import DATABASE_ERRORS, ConversationStore, StoreError, database_reason
 from bots.http import create_app
-from tests.assistant.conftest import postgres_server
+from tests.assistant.conftest import postgres_server, postgres_url
 from tests.assistant.fakes import FakeHit
 from tests.bots.http.conftest import LiveServer, http_settings, serve_app
 from tests.bots.slack.fake_slack import BOT_USER, TEAM, FakeSlack
 from tests.postgres import PostgresServer
 
-__all__ = ["postgres_server"]
+__all__ = ["postgres_server", "postgres_url"]
 
+LOCK_TIMEOUT = 1.0  # seconds: ENROLLER_DB_LOCK_TIMEOUT / ENROLLER_DB_BUSY_TIMEOUT in these tests (defaults 5 and 10)
 ROP_QUESTION = "NOD01 dated 3/3/26, when is the ROP due?"
 PASSAGE = FakeHit("rop.pdf", "ROP guide", 8, "Carriers are unable to process reinstatements for these cases.")
 
@@ -59,6 +62,19 @@ def _count(url: str, table: str) -> int:
             return int(conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one())
     finally:
         engine.dispose()
+
+
+@contextlib.contextmanager
+def _pg_tables_locked(url: str, tables: tuple[str, ...]) -> Iterator[None]:
+    """Another session (its own psycopg connection) holding ACCESS EXCLUSIVE on `tables` in an open transaction,
+    as a migration or a maintenance job would; released (rolled back) on exit."""
+    plain = sa.make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(plain) as conn:
+        conn.execute(f"LOCK TABLE {', '.join(tables)} IN ACCESS EXCLUSIVE MODE")
+        try:
+            yield
+        finally:
+            conn.rollback()
 
 
 @pytest.fixture
@@ -134,7 +150,7 @@ def pg_slack_app(
     monkeypatch.setenv("SLACK_SIGNING_SECRET", SLACK_SECRET)
     monkeypatch.setenv("SLACK_API_URL", fake_slack.url)
     url = postgres_server.url(postgres_server.create_database())
-    store = ConversationStore(url)
+    store = ConversationStore(url, lock_timeout=LOCK_TIMEOUT)
     assistant = Assistant(search=fake_search, store=store, settings=Settings(llm=None))
     try:
         yield from ((server, url) for server in serve_app(create_app(http_settings(tmp_path, None), assistant)))
@@ -213,6 +229,32 @@ def test_postgres_down_slack_event_is_refused_then_its_retry_answered_once(
     assert len(_answers(fake_slack, ts)) == 1
     assert _count(url, "slack_events") == 2
     assert _count(url, "turns") == turns_before + 1
+
+
+def test_postgres_locked_slack_event_is_refused_then_its_retry_answered_once(
+    pg_slack_app: tuple[LiveServer, str], fake_slack: FakeSlack
+) -> None:
+    """slack_events locked ACCESS EXCLUSIVE by another session (lock timeout 1 s): the event is 503 naming the
+    lock timeout within the timeout plus a margin, nothing posted or written; once released, Slack's retry is
+    answered exactly once."""
+    server, url = pg_slack_app
+    ts = "1700000000.000300"
+    with _pg_tables_locked(url, ("slack_events",)):
+        started = time.monotonic()
+        locked = _post_event(server, "EvFaultsLocked", ts)
+        elapsed = time.monotonic() - started
+        assert locked.status_code == 503, locked.text
+        assert locked.text.startswith("the database is unavailable: "), locked.text
+        assert "lock timeout" in locked.text
+        print(f"slack_events locked: event refused in {elapsed:.2f} s")
+        assert elapsed < LOCK_TIMEOUT + MARGIN, elapsed
+        time.sleep(1)
+        assert _answers(fake_slack, ts) == []
+    assert _count(url, "slack_events") == 0
+    retry = _post_event(server, "EvFaultsLocked", ts, retry=1)
+    assert retry.status_code == 200, retry.text
+    assert len(_wait_answers(fake_slack, ts, 1)) == 1
+    assert _count(url, "slack_events") == 1
 
 
 # --- PostgreSQL hanging ------------------------------------------------------------------------------------
@@ -334,6 +376,133 @@ def test_postgres_hanging_answers_in_bounded_time(hanging_gate: tuple[HangingGat
 
             assert all(t < CONNECT_TIMEOUT + MARGIN for t in timings.values()), timings
             assert gate.accepted_while_hanging >= 3  # each request did try the database, and gave up on it
+            break
+    finally:
+        store.close()
+
+
+# --- Database locked --------------------------------------------------------------------------------------
+
+MEMORY_TABLES = ("conversations", "turns")
+
+
+def _timed(timings: dict[str, float], name: str, method: str, url: str, body: Any = None) -> httpx.Response:
+    """`method url` (JSON `body`), its time in seconds noted under `name`."""
+    started = time.monotonic()
+    response = httpx.request(method, url, json=body, timeout=60)
+    timings[name] = time.monotonic() - started
+    return response
+
+
+@pytest.mark.parametrize("tables", [("feedback",), ("feedback", *MEMORY_TABLES)], ids=["feedback", "all"])
+def test_postgres_locked_tables_bounded_503_and_nothing_half_written(
+    postgres_url: str, tables: tuple[str, ...], tmp_path: Path
+) -> None:
+    """Tables locked ACCESS EXCLUSIVE by another session (ENROLLER_DB_LOCK_TIMEOUT=1): feedback is 503 naming the
+    database within the lock timeout plus a margin, /api/ask still 200 (without memory when its tables are the
+    locked ones); once the lock is released a feedback write succeeds and exactly one row exists."""
+    settings = Settings(llm=None, database_url=postgres_url, db_lock_timeout=LOCK_TIMEOUT)
+    store = ConversationStore.from_settings(settings)
+    assistant = Assistant(search=fake_search, store=store, settings=settings)
+    try:
+        for server in serve_app(create_app(http_settings(tmp_path, None, rate_limit=0), assistant)):
+            first = httpx.post(f"{server.url}/api/ask", json={"question": ROP_QUESTION}, timeout=30)
+            assert first.status_code == 200, first.text
+            cid = first.json()["conversation_id"]
+            turns_before = _count(postgres_url, "turns")
+            timings: dict[str, float] = {}
+            rate = {"conversation_id": cid, "rating": -1, "comment": "refused while locked"}
+            follow_up = {"question": ROP_QUESTION, "conversation_id": cid}
+
+            with _pg_tables_locked(postgres_url, tables):
+                feedback = _timed(timings, "feedback", "POST", f"{server.url}/api/feedback", rate)
+                assert feedback.status_code == 503, feedback.text
+                detail = feedback.json()["detail"]
+                assert detail.startswith("the database is unavailable: "), detail
+                assert "lock timeout" in detail, detail
+
+                ask = _timed(timings, "ask", "POST", f"{server.url}/api/ask", follow_up)
+                assert ask.status_code == 200, ask.text
+                assert "2026-06-06" in ask.json()["answer"]
+
+                ready = _timed(timings, "readyz", "GET", f"{server.url}/readyz")
+                database = ready.json()["checks"]["database"]
+                if "turns" in tables:  # /readyz reads the turns table: not ready while it is locked
+                    assert ready.status_code == 503, ready.text
+                    assert database.startswith("unreachable"), database
+                    assert "lock timeout" in database, database
+                else:
+                    assert database.startswith("ok"), database
+
+            print(f"locked {tables}: {timings}")  # the measured outcome (pytest -s), quoted in docs/deployment.md
+            assert LOCK_TIMEOUT * 0.9 <= timings["feedback"] < LOCK_TIMEOUT + MARGIN, timings
+            # /api/ask may meet the lock twice (reading the history, then writing the turn) before it answers.
+            assert timings["ask"] < 2 * LOCK_TIMEOUT + MARGIN, timings
+            assert timings["readyz"] < LOCK_TIMEOUT + MARGIN, timings
+
+            assert _count(postgres_url, "feedback") == 0  # the refused write left nothing behind
+            # Locked memory tables: answered without memory, the turn not stored; else stored as usual.
+            assert _count(postgres_url, "turns") == turns_before + (0 if "turns" in tables else 1)
+            again = httpx.post(f"{server.url}/api/feedback", json=rate, timeout=30)
+            assert again.status_code == 201, again.text
+            assert _count(postgres_url, "feedback") == 1
+            break
+    finally:
+        store.close()
+
+
+def test_postgres_statement_timeout_is_a_database_error(postgres_url: str) -> None:
+    """ENROLLER_DB_STATEMENT_TIMEOUT bounds a statement that runs too long: a DATABASE_ERRORS error naming the
+    cancellation (503 over HTTP), within the bound plus a margin."""
+    store = ConversationStore(postgres_url, statement_timeout=LOCK_TIMEOUT)
+    try:
+        started = time.monotonic()
+        with pytest.raises(DATABASE_ERRORS) as info, store._engine.connect() as conn:
+            conn.execute(sa.text("SELECT pg_sleep(30)"))
+        assert time.monotonic() - started < LOCK_TIMEOUT + MARGIN
+        assert "statement timeout" in database_reason(info.value)
+    finally:
+        store.close()
+
+
+def test_sqlite_locked_bounded_503_not_500(tmp_path: Path) -> None:
+    """Another connection holding BEGIN EXCLUSIVE on the SQLite file (ENROLLER_DB_BUSY_TIMEOUT=1): feedback is 503
+    `the database is unavailable: database is locked` (not a 500, not a hang) within the busy timeout plus a
+    margin, /api/ask still 200; once released a feedback write succeeds and exactly one row exists."""
+    path = tmp_path / "enroller.sqlite3"
+    settings = Settings(llm=None, database_url=f"sqlite:///{path}", db_busy_timeout=LOCK_TIMEOUT)
+    store = ConversationStore.from_settings(settings)
+    assistant = Assistant(search=fake_search, store=store, settings=settings)
+    try:
+        for server in serve_app(create_app(http_settings(tmp_path, None, rate_limit=0), assistant)):
+            first = httpx.post(f"{server.url}/api/ask", json={"question": ROP_QUESTION}, timeout=30)
+            assert first.status_code == 200, first.text
+            cid = first.json()["conversation_id"]
+            timings: dict[str, float] = {}
+            rate = {"conversation_id": cid, "rating": 1}
+            follow_up = {"question": ROP_QUESTION, "conversation_id": cid}
+
+            holder = sqlite3.connect(path, isolation_level=None)
+            try:
+                holder.execute("BEGIN EXCLUSIVE")
+                feedback = _timed(timings, "feedback", "POST", f"{server.url}/api/feedback", rate)
+                assert feedback.status_code == 503, feedback.text
+                assert feedback.json()["detail"] == "the database is unavailable: database is locked"
+
+                ask = _timed(timings, "ask", "POST", f"{server.url}/api/ask", follow_up)
+                assert ask.status_code == 200, ask.text
+                assert "2026-06-06" in ask.json()["answer"]
+            finally:
+                holder.rollback()
+                holder.close()
+
+            print(f"sqlite locked: {timings}")
+            assert LOCK_TIMEOUT * 0.9 <= timings["feedback"] < LOCK_TIMEOUT + MARGIN, timings
+            assert timings["ask"] < LOCK_TIMEOUT + MARGIN, timings
+            assert store.list_feedback() == []
+            again = httpx.post(f"{server.url}/api/feedback", json=rate, timeout=30)
+            assert again.status_code == 201, again.text
+            assert len(store.list_feedback()) == 1
             break
     finally:
         store.close()
