@@ -7,12 +7,12 @@ Four signals, each a property of the question and the chosen passages rather tha
   term weighs its corpus IDF times how unusual it is in everyday English (`wordfreq`): "commission" or
   "NOD02", absent from the answer, weigh a lot; "she", "want" or "way" nothing. A question whose subject
   the passage never mentions is one the documents do not answer, however close the nearest slide is;
-- `answer type`: a question that asks for a phone or fax number, an amount of money, a duration or a count
-  is answered only by passages that state one ("what's the fax number for ROP documents" is not answered by
+- `answer type`: a question that asks for a phone or fax number, an amount of money or a length of time is
+  answered only by passages that state one ("what's the fax number for ROP documents" is not answered by
   the slide about uploading documents, however similar).
 
-Thresholds live in knowledge/assistant.yaml and are calibrated on the fresh set's dev split
-(`evals/calibrate_abstention.py`).
+Thresholds and answer types live in knowledge/assistant.yaml, calibrated on the fresh and holdout sets' dev
+splits (`python evals/run_assistant_eval.py --calibrate` prints the threshold grid).
 """
 
 from __future__ import annotations
