@@ -124,7 +124,8 @@ def similarity_matrix(texts: Sequence[str], vectors: np.ndarray, params: Groupin
     """Pairwise similarity: cosine, plus shared key terms, minus the penalty for different numbers."""
     n = len(texts)
     cosine = vectors @ vectors.T
-    terms = [key_terms(comparable(t)) for t in texts]
+    compared = [comparable(t) for t in texts]
+    terms = [key_terms(t) for t in compared]
     vocab = {term: i for i, term in enumerate(sorted(set().union(*terms)))} if terms else {}
     has = np.zeros((n, max(1, len(vocab))), dtype=np.float32)
     numbers = np.zeros((n, max(1, len(vocab))), dtype=np.float32)
@@ -140,7 +141,7 @@ def similarity_matrix(texts: Sequence[str], vectors: np.ndarray, params: Groupin
     counts = numbers.sum(1)
     both_numbered = (counts[:, None] > 0) & (counts[None, :] > 0)
     conflict = both_numbered & ((numbers @ numbers.T) == 0)
-    acts = actions_named(texts)
+    acts = _actions_in(compared)
     different_actions = np.array([[bool(a and b and not a & b) for b in acts] for a in acts], dtype=bool)
     result: np.ndarray = (
         cosine
@@ -153,10 +154,15 @@ def similarity_matrix(texts: Sequence[str], vectors: np.ndarray, params: Groupin
 
 def actions_named(texts: Sequence[str]) -> list[frozenset[int]]:
     """For each text, which of knowledge/webinar.yaml's `grouping_actions` it names."""
+    return _actions_in([comparable(t) for t in texts])
+
+
+def _actions_in(compared: Sequence[str]) -> list[frozenset[int]]:
+    """`actions_named` of texts already through `comparable`."""
     from bots.webinar.rules import webinar_rules
 
     patterns = webinar_rules().actions
-    return [frozenset(n for n, p in enumerate(patterns) if p.search(comparable(t))) for t in texts]
+    return [frozenset(n for n, p in enumerate(patterns) if p.search(t)) for t in compared]
 
 
 def cluster(similarity: np.ndarray, threshold: float) -> list[list[int]]:
