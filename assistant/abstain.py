@@ -25,7 +25,7 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, field_validator
 
-from assistant.composer import Composition, compose_answer, tokenize
+from assistant.composer import COMPOSED_PASSAGES, Composition, compose_answer, tokenize
 from ingest.glossary import normalize_query
 from ingest.text import tokenize as index_tokenize
 
@@ -34,10 +34,6 @@ _WORD = re.compile(r"[a-z0-9][a-z0-9'/\-]*")
 # 6.0, "phone" 5.3, "commission" 4.9, "storefront" 2.9. Linear between the two bounds.
 _COMMON_ZIPF = 6.0
 _RARE_ZIPF = 4.0
-
-
-#: The composer reads the top three passages; similarity is judged over the same ones.
-COMPOSED_PASSAGES = 3
 
 
 class AnswerType(BaseModel):

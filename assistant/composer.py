@@ -34,6 +34,8 @@ class HitLike(Protocol):
 
 
 MAX_SENTENCES = 4
+#: How many of the top retrieved passages an answer is composed from.
+COMPOSED_PASSAGES = 3
 MAX_WORDS = 90
 #: Words the shaped answer may run to: the direct sentence plus its supporting ones.
 SHAPE_WORDS = 90
@@ -270,7 +272,7 @@ def _fill(chosen: list[_Excerpt], excerpts: list[_Excerpt], unit_lists: list[lis
 def compose_answer(question: str, hits: Sequence[HitLike], *, max_sentences: int = MAX_SENTENCES) -> Composition:
     """Compose a short extractive answer: the best run of lines of the best passage first, cited by page."""
     q_terms = set(tokenize(question))
-    unit_lists = [_units(hit) for hit in hits[:3]]
+    unit_lists = [_units(hit) for hit in hits[:COMPOSED_PASSAGES]]
     all_units = [u for units in unit_lists for u in units]
     if not all_units or not q_terms:
         return Composition(sentences=(), citations=(), score=0.0)
@@ -313,7 +315,7 @@ def compose_answer(question: str, hits: Sequence[HitLike], *, max_sentences: int
     # A page is cited only for the sentences shown from it.
     citations = unique_citations(c for _, cites, _ in kept for c in cites)
     # What abstention checks the question's subject against: the passages the answer was chosen from.
-    context = " ".join(hit.text for hit in hits[:3])
+    context = " ".join(hit.text for hit in hits[:COMPOSED_PASSAGES])
     return Composition(
         sentences=sentences,
         citations=tuple(citations),

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ValidationError
 
 from assistant.abstain import AbstainPolicy, abstain_signals
-from assistant.composer import Composition
+from assistant.composer import COMPOSED_PASSAGES, Composition
 from assistant.errors import EmptyQuestionError, InvalidRequestError
 from assistant.models import (
     Answer,
@@ -391,7 +391,7 @@ def _route_detail(plan: Plan) -> str:
 
 def _hits_detail(hits: Sequence[Any]) -> str:
     best = []
-    for hit in hits[:3]:
+    for hit in hits[:COMPOSED_PASSAGES]:
         dense = getattr(hit, "dense_score", None)
         extra = f", similarity {dense:.2f}" if isinstance(dense, float) else ""
         score = getattr(hit, "score", 0.0)
