@@ -4,7 +4,6 @@ locked by another connection, and an LLM endpoint that is down or slow."""
 from __future__ import annotations
 
 import contextlib
-import json
 import socket
 import sqlite3
 import threading
@@ -18,7 +17,6 @@ import httpx
 import psycopg
 import pytest
 import sqlalchemy as sa
-from slack_sdk.signature import SignatureVerifier
 
 from assistant.engine import Assistant
 from assistant.llm import LlmResponder, load_chat_model
@@ -28,10 +26,11 @@ from bots.http import create_app
 from tests.assistant.conftest import postgres_server, postgres_url
 from tests.assistant.fakes import FakeHit
 from tests.bots.http.conftest import LiveServer, http_settings, serve_app
-from tests.bots.slack.fake_slack import BOT_USER, TEAM, FakeSlack
+from tests.bots.slack.conftest import fake_slack
+from tests.bots.slack.fake_slack import FakeSlack, signed_mention
 from tests.postgres import PostgresServer
 
-__all__ = ["postgres_server", "postgres_url"]
+__all__ = ["fake_slack", "postgres_server", "postgres_url"]
 
 LOCK_TIMEOUT = 1.0  # seconds: ENROLLER_DB_LOCK_TIMEOUT / ENROLLER_DB_BUSY_TIMEOUT in these tests (defaults 5 and 10)
 ROP_QUESTION = "NOD01 dated 3/3/26, when is the ROP due?"
@@ -134,14 +133,6 @@ ANSWER_METHODS = ("chat.postMessage", "chat.startStream")
 
 
 @pytest.fixture
-def fake_slack() -> Iterator[FakeSlack]:
-    """The fake Slack Web API on loopback the app answers through."""
-    fake = FakeSlack().start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
 def pg_slack_app(
     postgres_server: PostgresServer, fake_slack: FakeSlack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[tuple[LiveServer, str]]:
@@ -160,25 +151,7 @@ def pg_slack_app(
 
 def _post_event(server: LiveServer, event_id: str, ts: str, retry: int | None = None) -> httpx.Response:
     """A signed app_mention delivery (with X-Slack-Retry-Num when it is Slack's retry)."""
-    body = json.dumps(
-        {
-            "token": "legacy",
-            "team_id": TEAM,
-            "api_app_id": "A0APP",
-            "type": "event_callback",
-            "event_id": event_id,
-            "event_time": int(time.time()),
-            "event": {"type": "app_mention", "user": "U1", "text": f"<@{BOT_USER}> {ROP_QUESTION}", "ts": ts,
-                      "channel": "C1"},
-            "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
-        }
-    )  # fmt: skip
-    stamp = str(int(time.time()))
-    headers = {
-        "Content-Type": "application/json",
-        "X-Slack-Request-Timestamp": stamp,
-        "X-Slack-Signature": SignatureVerifier(SLACK_SECRET).generate_signature(timestamp=stamp, body=body) or "",
-    }
+    body, headers = signed_mention(event_id, ROP_QUESTION, secret=SLACK_SECRET, ts=ts)
     if retry is not None:
         headers |= {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_error"}
     return httpx.post(f"{server.url}/slack/events", content=body, headers=headers, timeout=60)

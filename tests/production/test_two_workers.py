@@ -4,17 +4,15 @@ worker is not answered twice."""
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from slack_sdk.signature import SignatureVerifier
 
 from assistant.settings import source_corpus_dir
-from tests.bots.slack.fake_slack import BOT_USER, TEAM, FakeSlack
+from tests.bots.slack.fake_slack import FakeSlack, signed_mention
 from tests.chroma_server import ChromaServer, cannot_run
 from tests.production.conftest import Worker, enroller_env, run_enroller
 
@@ -31,31 +29,6 @@ def _corpus() -> Path:
         cannot_run("the real corpus (../shared/corpus or ENROLLER_CORPUS_DIR) is not here")
     assert corpus is not None
     return corpus
-
-
-def signed_event(event_id: str, text: str) -> tuple[bytes, dict[str, str]]:
-    """An app_mention Events API delivery, signed with Slack's v0 scheme."""
-    body = json.dumps(
-        {
-            "token": "legacy",
-            "team_id": TEAM,
-            "api_app_id": "A0APP",
-            "type": "event_callback",
-            "event_id": event_id,
-            "event_time": int(time.time()),
-            "event": {
-                "type": "app_mention",
-                "user": "U1",
-                "text": f"<@{BOT_USER}> {text}",
-                "ts": "1700000000.000100",
-                "channel": "C1",
-            },
-            "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
-        }
-    )
-    ts = str(int(time.time()))
-    signature = SignatureVerifier(SECRET).generate_signature(timestamp=ts, body=body)
-    return body.encode(), {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature or ""}
 
 
 def _answers(fake: FakeSlack) -> list[Any]:
@@ -119,14 +92,14 @@ def test_two_workers_share_the_index_and_the_database(
         assert status == 200, follow
         assert follow["conversation_id"] == first["conversation_id"]
 
-        raw, headers = signed_event("EvProduction1", QUESTION)
+        raw, headers = signed_mention("EvProduction1", QUESTION, secret=SECRET)
         status, _ = workers[0].request("POST", "/slack/events", raw=raw, headers=headers)
         assert status == 200
         deadline = time.monotonic() + 60
         while not _answers(fake_slack) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert len(_answers(fake_slack)) == 1
-        raw, headers = signed_event("EvProduction1", QUESTION)
+        raw, headers = signed_mention("EvProduction1", QUESTION, secret=SECRET)
         retry = {**headers, "X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
         status, _ = workers[1].request("POST", "/slack/events", raw=raw, headers=retry)
         assert status == 200

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -106,3 +107,28 @@ def _maybe_json(value: str) -> Any:
         except json.JSONDecodeError:
             return value
     return value
+
+
+def signed_mention(
+    event_id: str, text: str, *, secret: str, ts: str = "1700000000.000100"
+) -> tuple[bytes, dict[str, str]]:
+    """An app_mention Events API delivery of `text` at `ts`, with its JSON content type and Slack's v0 signature
+    made with `secret` (what Slack sends to /slack/events)."""
+    from slack_sdk.signature import SignatureVerifier
+
+    body = json.dumps(
+        {
+            "token": "legacy",
+            "team_id": TEAM,
+            "api_app_id": "A0APP",
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "event": {"type": "app_mention", "user": "U1", "text": f"<@{BOT_USER}> {text}", "ts": ts, "channel": "C1"},
+            "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
+        }
+    )
+    stamp = str(int(time.time()))
+    signature = SignatureVerifier(secret).generate_signature(timestamp=stamp, body=body) or ""
+    headers = {"Content-Type": "application/json", "X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": signature}
+    return body.encode(), headers
