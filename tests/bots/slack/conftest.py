@@ -24,7 +24,7 @@ from assistant.settings import Settings
 from assistant.store import ConversationStore
 from bots.slack import SlackSettings, mount_slack
 from tests.assistant.fakes import FakeHit
-from tests.bots.slack.fake_slack import BOT_USER, TEAM, FakeSlack
+from tests.bots.slack.fake_slack import BOT_USER, TEAM, FakeSlack, event_envelope
 
 SECRET = "test-signing-secret"
 PUBLIC_URL = "https://enroller.example.org"
@@ -128,17 +128,7 @@ class SlackServer:
 
     def event(self, event: dict[str, Any], *, event_id: str, **headers: str) -> Response:
         """An Events API delivery."""
-        body = {
-            "token": "legacy",
-            "team_id": TEAM,
-            "api_app_id": "A0APP",
-            "type": "event_callback",
-            "event_id": event_id,
-            "event_time": int(time.time()),
-            "event": event,
-            "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
-        }
-        return self.post(json.dumps(body), "application/json", **headers)
+        return self.post(json.dumps(event_envelope(event, event_id=event_id)), "application/json", **headers)
 
     def command(self, text: str, *, user: str = "U1", channel: str = "C1") -> Response:
         """A `/enroller` slash command."""

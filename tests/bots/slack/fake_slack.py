@@ -109,6 +109,20 @@ def _maybe_json(value: str) -> Any:
     return value
 
 
+def event_envelope(event: dict[str, Any], *, event_id: str) -> dict[str, Any]:
+    """The Events API delivery around `event`, as Slack posts it to the app."""
+    return {
+        "token": "legacy",
+        "team_id": TEAM,
+        "api_app_id": "A0APP",
+        "type": "event_callback",
+        "event_id": event_id,
+        "event_time": int(time.time()),
+        "event": event,
+        "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
+    }
+
+
 def signed_mention(
     event_id: str, text: str, *, secret: str, ts: str = "1700000000.000100"
 ) -> tuple[bytes, dict[str, str]]:
@@ -116,18 +130,8 @@ def signed_mention(
     made with `secret` (what Slack sends to /slack/events)."""
     from slack_sdk.signature import SignatureVerifier
 
-    body = json.dumps(
-        {
-            "token": "legacy",
-            "team_id": TEAM,
-            "api_app_id": "A0APP",
-            "type": "event_callback",
-            "event_id": event_id,
-            "event_time": int(time.time()),
-            "event": {"type": "app_mention", "user": "U1", "text": f"<@{BOT_USER}> {text}", "ts": ts, "channel": "C1"},
-            "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
-        }
-    )
+    mention = {"type": "app_mention", "user": "U1", "text": f"<@{BOT_USER}> {text}", "ts": ts, "channel": "C1"}
+    body = json.dumps(event_envelope(mention, event_id=event_id))
     stamp = str(int(time.time()))
     signature = SignatureVerifier(secret).generate_signature(timestamp=stamp, body=body) or ""
     headers = {"Content-Type": "application/json", "X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": signature}
