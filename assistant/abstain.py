@@ -9,7 +9,10 @@ Four signals, each a property of the question and the chosen passages rather tha
   the passage never mentions is one the documents do not answer, however close the nearest slide is;
 - `answer type`: a question that asks for a phone or fax number, an amount of money or a length of time is
   answered only by passages that state one ("what's the fax number for ROP documents" is not answered by
-  the slide about uploading documents, however similar).
+  the slide about uploading documents, however similar);
+- `count`: a question that asks "how many <things>" is answered only by passages that put a number near
+  those things ("how many photos for the storefront app" is not answered by the storefront slide that
+  counts nothing; "how many escalations were there" is answered by the table of escalation counts).
 
 Thresholds and answer types live in knowledge/assistant.yaml, calibrated on the fresh and holdout sets' dev
 splits (`python evals/run_assistant_eval.py --calibrate` prints the threshold grid).
@@ -27,6 +30,7 @@ from pydantic import BaseModel, field_validator
 
 from assistant.composer import COMPOSED_PASSAGES, Composition, compose_answer, tokenize
 from ingest.glossary import normalize_query
+from ingest.text import stem as index_stem
 from ingest.text import tokenize as index_tokenize
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9'/\-]*")
@@ -65,6 +69,8 @@ class AbstainPolicy(BaseModel):
     min_overlap: float
     answer_types: list[AnswerType] = []
     min_coverage: float = 0.0
+    #: "How many <things>" needs a number within this many words of <things> in the passages (0: off).
+    count_window: int = 0
     #: Coverage is required only of passages less similar than this: a close passage may answer in other
     #: words ("upload files" for "attach a screenshot"); a loosely related one must share the subject.
     coverage_below_similarity: float = 1.0
@@ -101,6 +107,9 @@ class AbstainSignals:
         for kind in policy.answer_types:
             if kind.unmet(self.question, passages):
                 return f"the question asks for {kind.name} and the passages state none"
+        counted = counted_noun(self.question) if policy.count_window else None
+        if counted is not None and not states_count(counted, passages, policy.count_window):
+            return f"the question asks how many {counted} and the passages count none"
         loose = self.dense is None or self.dense < policy.coverage_below_similarity
         if self.coverage is not None and loose and self.coverage < policy.min_coverage:
             missing = ", ".join(self.missing) or "-"
@@ -142,6 +151,51 @@ def abstain_signals(question: str, hits: Sequence[Any], terms: TermIndex | None 
         missing=missing,
         composition=composition,
     )
+
+
+_HOW_MANY = re.compile(r"\bhow many ((?:[a-z][a-z/'-]*\s*){1,4})")
+#: Words that end the noun phrase after "how many" ("how many photos do i need" -> photos).
+_PHRASE_END = frozenset(
+    """of do does did is are can will would should were was have has had i we you they he she it in for per on at
+    a an the to get need there that this my your their before after each usually since until when""".split()
+)
+#: Heads that count nothing in particular ("how many more", "how many times" is a frequency, kept).
+_NO_HEAD = frozenset({"more", "total", "different", "other", "people", "ways"})
+_NUMBER_WORD = re.compile(
+    r"^(?:\d[\d,.]*%?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
+    r"forty|fifty|sixty|ninety|hundred|thousand)$",
+    re.IGNORECASE,
+)
+_PASSAGE_WORD = re.compile(r"[A-Za-z0-9][\w,.%/'-]*")
+
+
+def counted_noun(question: str) -> str | None:
+    """What a "how many ...?" question counts: the last word of the noun phrase after "how many", or None."""
+    m = _HOW_MANY.search(question.lower())
+    if not m:
+        return None
+    words: list[str] = []
+    for word in m.group(1).split():
+        if word in _PHRASE_END:
+            break
+        words.append(word)
+    if not words:
+        return None
+    head = words[-1].split("/")[-1].strip("'-")
+    return head if head and head not in _NO_HEAD else None
+
+
+def states_count(noun: str, passages: str, window: int) -> bool:
+    """Whether `passages` put a number within `window` words of `noun` (compared by stem: "photos" ~ "photo")."""
+    target = index_stem(noun)
+    words = [w.strip(".,;:") for w in _PASSAGE_WORD.findall(passages)]
+    numbers = [i for i, w in enumerate(words) if _NUMBER_WORD.match(w)]
+    if not numbers:
+        return False
+    for i, word in enumerate(words):
+        if index_stem(word.lower()) == target and any(abs(i - j) <= window for j in numbers):
+            return True
+    return False
 
 
 def answer_overlap(query: str, composition: Composition) -> float:

@@ -86,6 +86,30 @@ def test_low_similarity_abstains_with_service_center_hours() -> None:
             "retrieval",
             id="duration-stated",
         ),
+        pytest.param(
+            "how many photos do i need to send with the storefront application",
+            "Storefront applications need photos of the location and its signage, sent with the application.",
+            "fallback",
+            id="count-not-stated",
+        ),
+        pytest.param(
+            "how many non-payment reinstatement escalations were there in 2025",
+            "Escalation Type Count in Best Practice Non-Payment Reinstatement 2,722 Keep consumers current.",
+            "retrieval",
+            id="count-stated-in-a-table",
+        ),
+        pytest.param(
+            "what's the email for the agent contracts team",
+            "The agent contracts team reviews agency agreements and e-mails agents about renewals.",
+            "fallback",
+            id="email-address-not-stated",
+        ),
+        pytest.param(
+            "what time of day does the daily summary email arrive",
+            "The daily summary email lists new alerts; it arrives every morning by 7:00 a.m.",
+            "retrieval",
+            id="time-of-day-stated",
+        ),
     ],
 )
 def test_asking_for_a_number_needs_a_passage_that_states_one(question: str, passage: str, route: str) -> None:
@@ -168,3 +192,32 @@ def test_missing_index_still_answers_tools_and_says_search_is_unavailable(tmp_pa
     assert doc.route == "fallback"
     assert "Document search is unavailable" in doc.answer
     assert any(t.step == "retrieve" and "unavailable" in t.detail for t in doc.trace)
+
+
+@pytest.mark.parametrize(
+    ("question", "noun"),
+    [
+        ("how many photos do i need to send", "photos"),
+        ("how many eligibility/aptc discrepancy escalations were there", "escalations"),
+        ("whats the ecm id format, like how many characters", "characters"),
+        ("is there a cap on how many it shows?", None),
+        ("how many more days?", "days"),
+        ("what is the ROP?", None),
+    ],
+)
+def test_counted_noun_is_the_head_of_the_phrase_after_how_many(question: str, noun: str | None) -> None:
+    """What a "how many" question counts: the last word before the verb ("it" counts nothing)."""
+    from assistant.abstain import counted_noun
+
+    assert counted_noun(question) == noun
+
+
+def test_states_count_needs_a_number_near_the_counted_thing() -> None:
+    """A number far from the counted word, or none at all, does not count it; stems match ("photo" ~ "photos")."""
+    from assistant.abstain import states_count
+
+    assert states_count("photos", "Upload two photo files of the storefront.", 15)
+    assert not states_count("photos", "Upload photos of the storefront.", 15)
+    far = "Photos of the storefront " + "word " * 20 + "within 45 days."
+    assert not states_count("photos", far, 15)
+    assert states_count("photos", far, 30)
