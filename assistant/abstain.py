@@ -157,7 +157,8 @@ _HOW_MANY = re.compile(r"\bhow many ((?:[a-z][a-z/'-]*\s*){1,4})")
 #: Words that end the noun phrase after "how many" ("how many photos do i need" -> photos).
 _PHRASE_END = frozenset(
     """of do does did is are can will would should were was have has had i we you they he she it in for per on at
-    a an the to get need there that this my your their before after each usually since until when""".split()
+    a an the to get need there that this my your their before after each usually since until till when left
+    remaining right now still already ago exactly approximately roughly""".split()
 )
 #: Heads that count nothing in particular ("how many more", "how many times" is a frequency, kept).
 _NO_HEAD = frozenset({"more", "total", "different", "other", "people", "ways"})

@@ -179,6 +179,10 @@ _CONTINUES = re.compile(r"^\W*(?:and|ok(?:ay)?|so|also|then|but|what about|how a
 _CONTINUED_WORDS = 20
 
 
+#: The same case again with one thing changed ("same issue", "same question for her sister").
+_SAME_CASE = re.compile(r"\bsame (?:issue|question|thing|inconsistency|situation|problem|deal|case)\b", re.I)
+
+
 def _content_words(text: str, meta: set[str]) -> list[str]:
     return [w for w in _WORD.findall(_PLACEHOLDER.sub(" ", text.lower())) if w not in meta and not w.isdigit()]
 
@@ -323,14 +327,15 @@ def _plan_rop(text: str, today: date, history: list[Answer], pending: dict[str, 
     arguments: dict[str, Any] = {}
     if continuing and pending is not None:
         arguments.update(pending.get("arguments", {}))
-    elif previous is not None and not roles.get("notice_date"):
-        arguments.update({k: v for k, v in previous.items() if k != "today"})
+    elif previous is not None and (not roles.get("notice_date") or _SAME_CASE.search(text)):
+        # "her sister's is dated 12/5, same issue, same question": the new date, the rest as before.
+        arguments.update({k: v for k, v in previous.items() if k != "today" or _SAME_CASE.search(text)})
     for role, item in roles.items():
         assert item.value is not None
         arguments[role] = item.value.isoformat()
     if inconsistency:
         arguments["inconsistency"] = inconsistency
-    if _hits(rules.about_now, text):
+    if _hits(rules.about_now, text) or "today" in arguments:  # a carried-over "now" is this turn's today
         arguments["today"] = today.isoformat()
     matched = triggers + inc_hits
 
@@ -370,6 +375,15 @@ def _plan_service_center(text: str, today: date, now: datetime | None, history: 
     asks_now = bool(_hits(rules.now, text))
     triggers = _hits(rules.triggers, text) or (_hits(rules.weak_triggers, text) if found or asks_now else [])
     previous = _just_called(history, "service_center_hours")
+    if (
+        not triggers
+        and history
+        and _SERVICE_CENTER_NAMED.search(history[-1].answer)
+        and _CALL_THEM.search(text)
+        and _hits(rules.asks_hours, text)
+    ):
+        # "what hours can i call them" right after an answer that said to call the Service Center.
+        triggers = ["(the Service Center the last answer named)"]
     if previous is not None and not triggers and len(_WORD.findall(text)) <= 8:
         # "ok and 1/31?", "what about the day after?" right after an hours answer
         shift = _DAY_SHIFT.search(text)
@@ -397,6 +411,10 @@ def _plan_service_center(text: str, today: date, now: datetime | None, history: 
     plan = _service_center_plan(arguments, text, triggers)
     plan.notes = _date_notes(found[:1])
     return plan
+
+
+_SERVICE_CENTER_NAMED = re.compile(r"\b(?:call|contact|reach)(?: the)? (?:Agent/CEC )?Service Center\b", re.I)
+_CALL_THEM = re.compile(r"\b(?:call|reach|contact|talk to|get) (?:them|they|someone|somebody)\b|\bare they\b", re.I)
 
 
 def _service_center_plan(arguments: dict[str, Any], text: str, matched: list[str]) -> Plan:

@@ -202,6 +202,7 @@ def test_missing_index_still_answers_tools_and_says_search_is_unavailable(tmp_pa
         ("whats the ecm id format, like how many characters", "characters"),
         ("is there a cap on how many it shows?", None),
         ("how many more days?", "days"),
+        ("nod01 dated 1/15, how many days left right now", "days"),
         ("what is the ROP?", None),
     ],
 )
