@@ -124,6 +124,24 @@ def test_the_line_after_the_restated_question_leads_when_it_answers(monkeypatch:
     assert compose_answer(question, [crw]).sentences[0].startswith("The Consumer Retention Workspace")
 
 
+def test_a_line_that_only_restates_the_question_gives_way_to_one_that_adds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Of two lines that match the question about as well, the one with words the question lacks leads; with no
+    novelty weight the one that repeats the question would."""
+    hit = FakeHit(
+        "deck.pdf",
+        "Webinar",
+        99,
+        "Some service center calls need provisioning the service center cannot complete.\n"
+        "Provisioning calls are escalated to the next level of support within two business days.",
+    )
+    question = "what happens with service center calls that need provisioning the service center cannot complete"
+    monkeypatch.setattr("assistant.composer._FOLLOW_SHARE", 0.0)
+    monkeypatch.setattr("assistant.composer._NOVELTY", 0.0)
+    assert compose_answer(question, [hit]).sentences[0].startswith("Some service center calls")
+    monkeypatch.setattr("assistant.composer._NOVELTY", 1.0)
+    assert compose_answer(question, [hit]).sentences[0].startswith("Provisioning calls are escalated")
+
+
 @pytest.mark.parametrize(
     ("text", "shown"),
     [
