@@ -46,6 +46,8 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 TOPICS = ROOT / "tests" / "bots" / "webinar" / "fixtures" / "topics.yaml"
 BLIND = TOPICS.with_name("topics_blind.yaml")
+#: The pair scorer's neighbourhood sizes `--fit` tries (the first also for the reduced feature sets).
+NEIGHBOURS = (2, 3, 5)
 NOISE = ["Hi everyone!", "Can you hear me?", "Thank you!", "Good morning from Fresno", "Thanks so much!"]
 NAMES = ["Maria Lopez", "Tom Nguyen", "Aisha Khan", "Luis Ortega", "Grace Kim", "Dev Patel", "Ana Silva", "Joe Park"]
 
@@ -189,6 +191,7 @@ def fit() -> int:
     import numpy as np
     import yaml
 
+    from bots.webinar.grouping import NEIGHBOURS as SHIPPED_NEIGHBOURS
     from bots.webinar.grouping import (
         GroupingParams,
         cluster,
@@ -213,17 +216,19 @@ def fit() -> int:
             vectors = embed_questions([*texts, *prior])
             own, raw, prior_vectors, _ = embedded(texts, GroupingParams(), embed=lambda _t, v=vectors: v)
             hand = similarity_matrix(texts, own, GroupingParams())
-            sets[name, half] = (texts, pairs, pair_features(texts, own, raw, prior_vectors, prior), hand)
+            features = {k: pair_features(texts, own, raw, prior_vectors, prior, neighbours=k) for k in NEIGHBOURS}
+            sets[name, half] = (texts, pairs, features, hand)
             print(f"{name} {half}: {len(texts)} questions, {len(pairs)} pairs ({sum(p[2] for p in pairs)} same)")
     dev = [key for key in sets if key[1] == "dev"]
 
     def f1(pr: tuple[float, float]) -> float:
         return 2 * pr[0] * pr[1] / (pr[0] + pr[1]) if sum(pr) else 0.0
 
-    def fitted(names: list[str]) -> tuple[dict[str, float], float]:
+    def fitted(names: list[str], k: int) -> tuple[dict[str, float], float]:
         xs, ys, ws = [], [], []
         for key in dev:
-            _, pairs, features, _ = sets[key]
+            _, pairs, by_k, _ = sets[key]
+            features = by_k[k]
             xs.append(np.array([[features[n][i, j] for n in names] for i, j, _ in pairs]))
             ys.append(np.array([same for _, _, same in pairs], dtype=float))
             ws.append(np.full(len(pairs), 1.0 / len(pairs)))
@@ -231,40 +236,40 @@ def fit() -> int:
         w = fit_logistic(np.vstack(xs), y, np.concatenate(ws) * len(y) / len(dev))
         return {n: round(float(v), 3) for n, v in zip(names, w[:-1], strict=True)}, round(float(w[-1]), 3)
 
-    def scores(key: tuple[str, str], weights: dict[str, float], bias: float, threshold: float, method: str) -> Any:
-        _, pairs, features, _ = sets[key]
-        return pairwise_scores(cluster(learned_similarity(features, weights, bias), threshold, method), pairs)
+    def scores(key: tuple[str, str], weights: dict[str, float], bias: float, cut: float, method: str, *, k: int) -> Any:
+        _, pairs, by_k, _ = sets[key]
+        return pairwise_scores(cluster(learned_similarity(by_k[k], weights, bias), cut, method), pairs)
 
-    def best_cut(weights: dict[str, float], bias: float) -> tuple[float, float, str]:
+    def best_cut(weights: dict[str, float], bias: float, k: int) -> tuple[float, float, str]:
         rows = []
         for method in ("average", "complete"):
             for threshold in [round(0.10 + 0.02 * i, 2) for i in range(36)]:
-                mean_f1 = float(np.mean([f1(scores(k, weights, bias, threshold, method)) for k in dev]))
+                mean_f1 = float(np.mean([f1(scores(key, weights, bias, threshold, method, k=k)) for key in dev]))
                 rows.append((mean_f1, threshold, method))
         return max(rows, key=lambda r: (r[0], -r[1]))
 
-    everything = list(next(iter(sets.values()))[2])
-    candidates = {
-        "all": everything,
-        "no local": [n for n in everything if n != "local"],
-        "cosines+actions": ["centred", "local", "action_conflict", "action_shared"],
-    }
-    print(f"\n{'features':16} {'devF1':>6} cut linkage")
+    everything = list(next(iter(sets.values()))[2][NEIGHBOURS[0]])
+    candidates = [("all", everything, k) for k in NEIGHBOURS] + [
+        ("no local", [n for n in everything if n != "local"], NEIGHBOURS[0]),
+        ("cosines+actions", ["centred", "local", "action_conflict", "action_shared"], NEIGHBOURS[0]),
+    ]
+    print(f"\n{'features':16} neighbours {'devF1':>6} cut linkage")
     best = None
-    for label, names in candidates.items():
-        weights, bias = fitted(names)
-        mean_f1, threshold, method = best_cut(weights, bias)
-        print(f"{label:16} {mean_f1:6.3f} {threshold:.2f} {method}")
+    for label, names, k in candidates:
+        weights, bias = fitted(names, k)
+        mean_f1, threshold, method = best_cut(weights, bias, k)
+        print(f"{label:16} {k:10} {mean_f1:6.3f} {threshold:.2f} {method}")
         if best is None or mean_f1 > best[0]:
-            best = (mean_f1, label, weights, bias, threshold, method)
+            best = (mean_f1, label, weights, bias, threshold, method, k)
     assert best is not None
-    _, label, weights, bias, threshold, method = best
-    print(f"\nbest on dev: {label}, {method} linkage cut at {threshold}")
+    _, label, weights, bias, threshold, method, k = best
+    print(f"\nbest on dev: {label}, NEIGHBOURS = {k}, {method} linkage cut at {threshold}")
     print(f"SCORER_WEIGHTS = {weights}\nSCORER_BIAS = {bias}\n")
     defaults = GroupingParams()
-    for key, (_, pairs, features, hand) in sets.items():
-        fit_p, fit_r = scores(key, weights, bias, threshold, method)
-        shipped = pairwise_scores(cluster(learned_similarity(features), defaults.threshold, defaults.linkage), pairs)
+    for key, (_, pairs, by_k, hand) in sets.items():
+        fit_p, fit_r = scores(key, weights, bias, threshold, method, k=k)
+        shipped_sim = learned_similarity(by_k[SHIPPED_NEIGHBOURS])
+        shipped = pairwise_scores(cluster(shipped_sim, defaults.threshold, defaults.linkage), pairs)
         old = pairwise_scores(cluster(hand, 0.20, "complete"), pairs)
         print(
             f"{key[0]:6} {key[1]:4}: fitted P {fit_p:.3f} R {fit_r:.3f} | shipped P {shipped[0]:.3f} R "

@@ -25,14 +25,14 @@ from bots.webinar.grouping import (
 )
 
 #: What the grouping, fitted on the dev halves of both banks, reaches on topics.yaml's held-out test half (measured
-#: there: precision 0.793, recall 0.852; the hand-weighted method before it measured 0.854 / 0.827; the issue asks
+#: there: precision 0.868, recall 0.772; the hand-weighted method before it measured 0.854 / 0.827; the issue asks
 #: for 0.90 each: not reached). A little under the measured values, so a change that loses a few pairs fails.
-MIN_PRECISION = 0.77
-MIN_RECALL = 0.83
-#: The same on topics_blind.yaml's held-out test half (measured: precision 0.679, recall 0.667; the hand-weighted
+MIN_PRECISION = 0.85
+MIN_RECALL = 0.75
+#: The same on topics_blind.yaml's held-out test half (measured: precision 0.680, recall 0.620; the hand-weighted
 #: method measured 0.613 / 0.601).
 MIN_BLIND_PRECISION = 0.66
-MIN_BLIND_RECALL = 0.64
+MIN_BLIND_RECALL = 0.60
 
 
 def half_of(label: str) -> str:
