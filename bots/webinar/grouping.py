@@ -28,7 +28,8 @@ cosine left out (0.723), cosines and actions only (0.740), a length-ratio featur
 negative weight no general rule supports), the density measured on the prior questions only (~0.72), key-term-equal
 questions counted as retyped (0.758 at 3), stronger L2 (worse in 2-fold cross-validation by topic within dev).
 With retyped copies of the dev questions added (bench --fit), the original pairs keep 0.958 / 0.817 and 0.792 /
-0.592. test_grouping.py checks both banks' held-out test halves.
+0.592. Embedding the questions as typed instead of through `comparable` (shorthand and acronyms spelled out)
+loses on dev (0.711). test_grouping.py checks both banks' held-out test halves.
 """
 
 from __future__ import annotations
