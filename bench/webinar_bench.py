@@ -191,8 +191,8 @@ def fit() -> int:
     import numpy as np
     import yaml
 
-    from bots.webinar.grouping import NEIGHBOURS as SHIPPED_NEIGHBOURS
     from bots.webinar.grouping import (
+        HAND_THRESHOLD,
         GroupingParams,
         cluster,
         embed_questions,
@@ -204,6 +204,7 @@ def fit() -> int:
         prior_questions,
         similarity_matrix,
     )
+    from bots.webinar.grouping import NEIGHBOURS as SHIPPED_NEIGHBOURS
     from tests.bots.webinar.test_grouping import labelled_pairs
 
     files = {"topics": TOPICS, "blind": BLIND}
@@ -270,7 +271,7 @@ def fit() -> int:
         fit_p, fit_r = scores(key, weights, bias, threshold, method, k=k)
         shipped_sim = learned_similarity(by_k[SHIPPED_NEIGHBOURS])
         shipped = pairwise_scores(cluster(shipped_sim, defaults.threshold, defaults.linkage), pairs)
-        old = pairwise_scores(cluster(hand, 0.20, "complete"), pairs)
+        old = pairwise_scores(cluster(hand, HAND_THRESHOLD, "complete"), pairs)
         print(
             f"{key[0]:6} {key[1]:4}: fitted P {fit_p:.3f} R {fit_r:.3f} | shipped P {shipped[0]:.3f} R "
             f"{shipped[1]:.3f} | hand-weighted P {old[0]:.3f} R {old[1]:.3f}"

@@ -62,7 +62,8 @@ SCORER_WEIGHTS: dict[str, float] = {
 SCORER_BIAS = 2.689
 #: How many nearest neighbours (among the batch and the prior questions) measure a question's local density.
 NEIGHBOURS = 2
-#: Two questions at least this close (centred cosine) are one question retyped, for `local_density`.
+#: Two questions at least this close (centred cosine) are one question retyped, for `local_density` (no dev pair
+#: is that close; without it, a chat repeating its questions split paraphrases: bench --fit checks with copies).
 RETYPED = 0.95
 #: The hand-weighted similarity (GroupingParams(learned=False)), the method before the learned scorer: cosine
 #: minus penalties, complete linkage cut at 0.20.
