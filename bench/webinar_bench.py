@@ -3,11 +3,18 @@ memory printed (issue 11 asks for ≤ 60 s on this machine).
 
     .venv/bin/python bench/webinar_bench.py [--questions N] [--index DIR] [--out FILE.json]
     .venv/bin/python bench/webinar_bench.py --tune
+    .venv/bin/python bench/webinar_bench.py --fit
 
-`--tune` instead searches the grouping's threshold, key-term weight, number penalty and prior weight on the dev
-half of the labelled pairs (tests/bots/webinar/test_grouping.py builds them from topics.yaml, split by topic) and
-prints the best by dev F1 with precision and recall, and what each scores on the held-out test half, which is
-never used to choose (the values in bots/webinar/grouping.py came from such a search).
+`--fit` fits the learned pair scorer (bots/webinar/grouping.py SCORER_WEIGHTS: logistic regression over
+`pair_features`) on the dev halves of both labelled files (topics.yaml and the blind topics_blind.yaml, each file's
+pairs weighted to count equally), searches the cut and the linkage by the mean of the two dev F1s, and prints the
+weights, then dev and test precision/recall for both files: the fitted scorer, the shipped defaults and the
+hand-weighted method (test halves reported, never used to choose).
+
+`--tune` instead searches the hand-weighted method's (GroupingParams(learned=False)) threshold, key-term weight,
+number penalty and prior weight on the dev half of topics.yaml's labelled pairs (tests/bots/webinar/test_grouping.py
+builds them, split by topic) and prints the best by dev F1 with precision and recall, and what each scores on the
+held-out test half, which is never used to choose (the hand-weighted constants came from such a search).
 
 The questions are the fixture's question bank (tests/bots/webinar/fixtures/topics.yaml, written in enrollers'
 words) drawn with a fixed seed and varied the way a chat varies them (case, "quick question:", trailing thanks,
@@ -38,6 +45,9 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 TOPICS = ROOT / "tests" / "bots" / "webinar" / "fixtures" / "topics.yaml"
+BLIND = TOPICS.with_name("topics_blind.yaml")
+#: The pair scorer's neighbourhood sizes `--fit` tries (the first also for the reduced feature sets).
+NEIGHBOURS = (2, 3, 5)
 NOISE = ["Hi everyone!", "Can you hear me?", "Thank you!", "Good morning from Fresno", "Thanks so much!"]
 NAMES = ["Maria Lopez", "Tom Nguyen", "Aisha Khan", "Luis Ortega", "Grace Kim", "Dev Patel", "Ana Silva", "Joe Park"]
 
@@ -140,7 +150,7 @@ def tune() -> int:
     rows = []
     for weight, penalty, prior_weight in itertools.product((0.0, 0.1, 0.2), (0.0, 0.15, 0.3), (0, 10, 30)):
         for threshold in [round(0.10 + 0.02 * i, 2) for i in range(26)]:
-            params = GroupingParams(threshold, weight, penalty, prior_weight)
+            params = GroupingParams(threshold, weight, penalty, prior_weight, learned=False, linkage="complete")
             precision, recall = score("dev", params)
             f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
             rows.append((f1, precision, recall, params))
@@ -157,16 +167,140 @@ def tune() -> int:
     return 0
 
 
+def fit_logistic(x: Any, y: Any, sample: Any, l2: float = 0.01) -> Any:
+    """Weights (bias last) of an L2-regularised logistic regression, by Newton's method (NumPy only)."""
+    import numpy as np
+
+    xb = np.hstack([x, np.ones((x.shape[0], 1))])
+    w = np.zeros(xb.shape[1])
+    ridge = l2 * np.diag(np.r_[np.ones(x.shape[1]), 0.0])
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-xb @ w))
+        step = np.linalg.solve(
+            (xb * (sample * p * (1 - p))[:, None]).T @ xb + ridge, xb.T @ (sample * (p - y)) + ridge @ w
+        )
+        w -= step
+        if np.abs(step).max() < 1e-9:
+            break
+    return w
+
+
+def fit() -> int:
+    """Fit the pair scorer on both dev halves, choose cut and linkage on them; print weights and every half's
+    precision and recall (test halves never used to choose)."""
+    import numpy as np
+    import yaml
+
+    from bots.webinar.grouping import (
+        HAND_THRESHOLD,
+        GroupingParams,
+        cluster,
+        embed_questions,
+        embedded,
+        group_texts,
+        learned_similarity,
+        pair_features,
+        pairwise_scores,
+        prior_questions,
+        similarity_matrix,
+    )
+    from bots.webinar.grouping import NEIGHBOURS as SHIPPED_NEIGHBOURS
+    from tests.bots.webinar.test_grouping import labelled_pairs
+
+    files = {"topics": TOPICS, "blind": BLIND}
+    prior = prior_questions()
+    sets: dict[tuple[str, str], Any] = {}
+    for name, path in files.items():
+        topics = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for half in ("dev", "test"):
+            texts, pairs = labelled_pairs(topics, half)
+            vectors = embed_questions([*texts, *prior])
+            own, raw, prior_vectors, _ = embedded(texts, GroupingParams(), embed=lambda _t, v=vectors: v)
+            hand = similarity_matrix(texts, own, GroupingParams())
+            features = {k: pair_features(texts, own, raw, prior_vectors, prior, neighbours=k) for k in NEIGHBOURS}
+            sets[name, half] = (texts, pairs, features, hand)
+            print(f"{name} {half}: {len(texts)} questions, {len(pairs)} pairs ({sum(p[2] for p in pairs)} same)")
+    dev = [key for key in sets if key[1] == "dev"]
+
+    def f1(pr: tuple[float, float]) -> float:
+        return 2 * pr[0] * pr[1] / (pr[0] + pr[1]) if sum(pr) else 0.0
+
+    def fitted(names: list[str], k: int) -> tuple[dict[str, float], float]:
+        xs, ys, ws = [], [], []
+        for key in dev:
+            _, pairs, by_k, _ = sets[key]
+            features = by_k[k]
+            xs.append(np.array([[features[n][i, j] for n in names] for i, j, _ in pairs]))
+            ys.append(np.array([same for _, _, same in pairs], dtype=float))
+            ws.append(np.full(len(pairs), 1.0 / len(pairs)))
+        y = np.concatenate(ys)
+        w = fit_logistic(np.vstack(xs), y, np.concatenate(ws) * len(y) / len(dev))
+        return {n: round(float(v), 3) for n, v in zip(names, w[:-1], strict=True)}, round(float(w[-1]), 3)
+
+    def scores(key: tuple[str, str], weights: dict[str, float], bias: float, cut: float, method: str, *, k: int) -> Any:
+        _, pairs, by_k, _ = sets[key]
+        return pairwise_scores(cluster(learned_similarity(by_k[k], weights, bias), cut, method), pairs)
+
+    def best_cut(weights: dict[str, float], bias: float, k: int) -> tuple[float, float, str]:
+        rows = []
+        for method in ("average", "complete"):
+            for threshold in [round(0.10 + 0.02 * i, 2) for i in range(36)]:
+                mean_f1 = float(np.mean([f1(scores(key, weights, bias, threshold, method, k=k)) for key in dev]))
+                rows.append((mean_f1, threshold, method))
+        return max(rows, key=lambda r: (r[0], -r[1]))
+
+    everything = list(next(iter(sets.values()))[2][NEIGHBOURS[0]])
+    candidates = [("all", everything, k) for k in NEIGHBOURS] + [
+        ("no local", [n for n in everything if n != "local"], NEIGHBOURS[0]),
+        ("cosines+actions", ["centred", "local", "action_conflict", "action_shared"], NEIGHBOURS[0]),
+    ]
+    print(f"\n{'features':16} neighbours {'devF1':>6} cut linkage")
+    best = None
+    for label, names, k in candidates:
+        weights, bias = fitted(names, k)
+        mean_f1, threshold, method = best_cut(weights, bias, k)
+        print(f"{label:16} {k:10} {mean_f1:6.3f} {threshold:.2f} {method}")
+        if best is None or mean_f1 > best[0]:
+            best = (mean_f1, label, weights, bias, threshold, method, k)
+    assert best is not None
+    _, label, weights, bias, threshold, method, k = best
+    print(f"\nbest on dev: {label}, NEIGHBOURS = {k}, {method} linkage cut at {threshold}")
+    print(f"SCORER_WEIGHTS = {weights}\nSCORER_BIAS = {bias}\n")
+    defaults = GroupingParams()
+    for key, (_, pairs, by_k, hand) in sets.items():
+        fit_p, fit_r = scores(key, weights, bias, threshold, method, k=k)
+        shipped_sim = learned_similarity(by_k[SHIPPED_NEIGHBOURS])
+        shipped = pairwise_scores(cluster(shipped_sim, defaults.threshold, defaults.linkage), pairs)
+        old = pairwise_scores(cluster(hand, HAND_THRESHOLD, "complete"), pairs)
+        print(
+            f"{key[0]:6} {key[1]:4}: fitted P {fit_p:.3f} R {fit_r:.3f} | shipped P {shipped[0]:.3f} R "
+            f"{shipped[1]:.3f} | hand-weighted P {old[0]:.3f} R {old[1]:.3f}"
+        )
+    print("\nshipped defaults with retyped copies (as a chat repeats questions) added to each dev half:")
+    rng = random.Random(5)
+    for key in dev:
+        texts, pairs, _, _ = sets[key]
+        copies = [c for t in texts for c in (vary(t, rng) for _ in range(rng.randint(0, 3))) if c not in texts]
+        groups = group_texts([*texts, *copies])
+        kept = [members for members in ([m for m in g if m < len(texts)] for g in groups) if members]
+        precision, recall = pairwise_scores(kept, pairs)
+        print(f"{key[0]:6} {key[1]:4}: {len(copies)} copies, P {precision:.3f} R {recall:.3f} on the original pairs")
+    return 0
+
+
 def main() -> int:
     """Build the assistant, then time parse → drop → group → answer on N questions; print the numbers."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--questions", type=int, default=1000, help="questions in the chat (default 1000)")
     parser.add_argument("--index", type=Path, help="index directory (default: configured, else the corpus now)")
     parser.add_argument("--out", type=Path, help="also write the numbers as JSON")
-    parser.add_argument("--tune", action="store_true", help="search the grouping's parameters on labelled pairs")
+    parser.add_argument("--tune", action="store_true", help="search the hand-weighted grouping's parameters")
+    parser.add_argument("--fit", action="store_true", help="fit the grouping's pair scorer on the dev pairs")
     args = parser.parse_args()
     if args.tune:
         return tune()
+    if args.fit:
+        return fit()
 
     from assistant.settings import Settings
     from assistant.wiring import build_assistant

@@ -27,6 +27,13 @@ def topics() -> dict[str, Any]:
     return data
 
 
+@pytest.fixture(scope="session")
+def topics_blind() -> dict[str, Any]:
+    """A second bank in the same schema, written without seeing the grouping (frozen: never edited to suit it)."""
+    data: dict[str, Any] = yaml.safe_load((FIXTURES / "topics_blind.yaml").read_text(encoding="utf-8"))
+    return data
+
+
 def export_paths() -> list[Path]:
     """Every export fixture."""
     return [FIXTURES / name for name in EXPORTS]

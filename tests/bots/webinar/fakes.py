@@ -32,15 +32,18 @@ class FakeAssistant:
 
 
 def fake_embed(texts: Sequence[str]) -> np.ndarray:
-    """Bag-of-words vectors: questions sharing most words land together (no model needed)."""
+    """Bag-of-words vectors: questions sharing most words land together (no model needed). Like MiniLM's, every
+    vector also has a share of one common direction (column 0: the frame all enroller questions share), so raw
+    cosines of unrelated questions are not 0 and a question's nearest neighbours are not at 0 either."""
     vocab: dict[str, int] = {}
     rows = []
     for text in texts:
         words = [w.strip("?,.!").lower() for w in text.split()]
-        rows.append([vocab.setdefault(w, len(vocab)) for w in words])
-    out = np.zeros((len(texts), max(1, len(vocab))), dtype=np.float32)
+        rows.append([vocab.setdefault(w, len(vocab) + 1) for w in words])
+    out = np.zeros((len(texts), len(vocab) + 1), dtype=np.float32)
     for i, ids in enumerate(rows):
         out[i, ids] = 1.0
+        out[i, 0] = np.sqrt(len(ids))  # as long as the words' part: a raw cosine of 0.5 between unrelated questions
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     result: np.ndarray = out / np.where(norms == 0, 1, norms)
     return result

@@ -17,15 +17,22 @@ from bots.webinar.grouping import (
     cluster,
     group_texts,
     key_terms,
+    local_density,
+    numbers_named,
+    pair_features,
     pairwise_scores,
     similarity_matrix,
 )
 
-#: What the grouping, tuned on the dev half, reaches on the held-out test half (measured there: precision 0.854,
-#: recall 0.827; the issue asks for 0.90 each: not reached). A little under the measured values, so a change that
-#: loses a few pairs fails.
-MIN_PRECISION = 0.83
-MIN_RECALL = 0.81
+#: What the grouping, fitted on the dev halves of both banks, reaches on topics.yaml's held-out test half (measured
+#: there: precision 0.868, recall 0.772; the hand-weighted method before it measured 0.854 / 0.827; the issue asks
+#: for 0.90 each: not reached). A little under the measured values, so a change that loses a few pairs fails.
+MIN_PRECISION = 0.85
+MIN_RECALL = 0.75
+#: The same on topics_blind.yaml's held-out test half (measured: precision 0.680, recall 0.620; the hand-weighted
+#: method measured 0.613 / 0.601).
+MIN_BLIND_PRECISION = 0.66
+MIN_BLIND_RECALL = 0.60
 
 
 def half_of(label: str) -> str:
@@ -136,6 +143,54 @@ def test_grouping_precision_and_recall_on_held_out_pairs(topics: dict[str, Any])
     print(f"test half: pairwise precision {precision:.3f} recall {recall:.3f} on {len(pairs)} pairs")
     assert precision >= MIN_PRECISION
     assert recall >= MIN_RECALL
+
+
+@pytest.mark.slow
+def test_grouping_precision_and_recall_on_held_out_blind_pairs(topics_blind: dict[str, Any]) -> None:
+    """The same on the blind bank's test half (many close related topics; never used to fit or choose)."""
+    texts, pairs = labelled_pairs(topics_blind, "test")
+    precision, recall = pairwise_scores(group_texts(texts), pairs)
+    print(f"blind test half: pairwise precision {precision:.3f} recall {recall:.3f} on {len(pairs)} pairs")
+    assert precision >= MIN_BLIND_PRECISION
+    assert recall >= MIN_BLIND_RECALL
+
+
+def test_dates_are_compared_however_written() -> None:
+    """ "nov 28th", "11/28" and "11/28/25" name one date; "6pm" is 6; a question without numbers names none."""
+    assert numbers_named("open friday nov 28th?") == numbers_named("open 11/28") == numbers_named("11/28/25?")
+    assert numbers_named("is it 6pm or 5") == {"6", "5"}
+    assert numbers_named("what are the hours") == frozenset()
+
+
+def test_pair_features_count_local_density_and_shared_numbers() -> None:
+    """The local cosine is lower for a pair in a crowded corner than the plain cosine says; a shared date and a
+    conflicting one are told apart."""
+    texts = ["closed nov 11?", "closed 11/11?", "closed 11/28?", "export my book"]
+    vectors = np.array([[1.0, 0.0, 0.0], [0.9, 0.436, 0.0], [0.9, -0.436, 0.0], [0.0, 0.0, 1.0]])
+    features = pair_features(texts, vectors, vectors, np.zeros((0, 3)), [])
+    assert features["number_shared"][0, 1] == 1.0
+    assert features["number_conflict"][0, 2] == 1.0
+    assert features["number_conflict"][0, 3] == 0.0
+    assert features["local"][0, 1] < features["centred"][0, 1]
+    assert np.allclose(features["centred"], features["raw"])
+
+
+def test_a_question_retyped_does_not_crowd_its_corner() -> None:
+    """Copies of a question (cosine at least RETYPED) are not its neighbours and count once as another's."""
+    a, b, c = np.array([1.0, 0.0, 0.0]), np.array([0.6, 0.8, 0.0]), np.array([0.0, 0.0, 1.0])
+    alone = np.array([a, b, c])
+    repeated = np.array([a, a, a, b, c])
+    none = np.zeros((3, 0))
+    density = local_density(alone @ alone.T, none)
+    assert np.allclose(local_density(repeated @ repeated.T, np.zeros((5, 0)))[[0, 3, 4]], density)
+
+
+def test_hand_weighted_method_still_groups() -> None:
+    """GroupingParams(learned=False) is the method before the learned scorer: cosine cut by complete linkage."""
+    vectors = np.array([[1.0, 0.0], [0.99, 0.14], [0.0, 1.0]], dtype=np.float32)
+    params = GroupingParams(learned=False, prior_weight=0, threshold=0.5, linkage="complete")
+    groups = group_texts(["a b", "a c", "d e"], params=params, embed=lambda texts: vectors[: len(texts)])
+    assert sorted(sorted(g) for g in groups) == [[0, 1], [2]]
 
 
 def test_different_actions_on_one_subject_are_kept_apart() -> None:
