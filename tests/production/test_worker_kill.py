@@ -20,10 +20,21 @@ READY = "Application startup complete."
 QUESTION = "NOD01 dated 3/3/26, when is the ROP due?"
 
 
+def _alive_worker(pid: str) -> bool:
+    """A uvicorn worker that is running: not multiprocessing's resource tracker, not a killed worker the master
+    has not reaped yet (a zombie, still listed among its children)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z" and b"resource_tracker" not in cmdline
+
+
 def _workers(master: int) -> list[int]:
-    """The master's children that are uvicorn workers (not multiprocessing's resource tracker)."""
+    """The master's children that are running uvicorn workers."""
     children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    return [int(pid) for pid in children if b"resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_bytes()]
+    return [int(pid) for pid in children if _alive_worker(pid)]
 
 
 def test_the_other_worker_keeps_answering_and_the_master_respawns(tmp_path: Path, corpus_index: Path) -> None:
@@ -60,7 +71,7 @@ def test_the_other_worker_keeps_answering_and_the_master_respawns(tmp_path: Path
         assert log.read_text().count(READY) == 2, f"the new worker was already up after {answered_in:.1f} s"
         assert before[1] in _workers(master.pid)
 
-        while len(_workers(master.pid)) < 2 and time.monotonic() - killed < 10:
+        while not set(_workers(master.pid)) - set(before) and time.monotonic() - killed < 10:
             time.sleep(0.1)
         replacement = set(_workers(master.pid)) - set(before)
         assert len(replacement) == 1, _workers(master.pid)
