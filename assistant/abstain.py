@@ -1,20 +1,21 @@
 """When not to answer from the documents: signals measured on the passages the answer would stand on.
 
-Four signals, each a property of the question and the chosen passages rather than of a topic list:
+Five signals, each a property of the question and the chosen passages rather than of a topic list:
 - `dense`: how similar the best passage is to the question (MiniLM cosine, blended with its best window);
 - `overlap`: the share of the question's terms that the composed answer contains;
 - `coverage`: the share of the question's *subject* weight that the composed answer contains, where a
   term weighs its corpus IDF times how unusual it is in everyday English (`wordfreq`): "commission" or
   "NOD02", absent from the answer, weigh a lot; "she", "want" or "way" nothing. A question whose subject
   the passage never mentions is one the documents do not answer, however close the nearest slide is;
-- `answer type`: a question that asks for a phone or fax number, an amount of money or a length of time is
+- `answer type`: a question that asks for a phone or fax number, an e-mail address, a time of day, an amount
+  of money or a length of time is
   answered only by passages that state one ("what's the fax number for ROP documents" is not answered by
   the slide about uploading documents, however similar);
 - `count`: a question that asks "how many <things>" is answered only by passages that put a number near
   those things ("how many photos for the storefront app" is not answered by the storefront slide that
   counts nothing; "how many escalations were there" is answered by the table of escalation counts).
 
-Thresholds and answer types live in knowledge/assistant.yaml, calibrated on the fresh and holdout sets' dev
+Thresholds and answer types live in knowledge/assistant.yaml, calibrated on the fresh, holdout and blind sets' dev
 splits (`python evals/run_assistant_eval.py --calibrate` prints the threshold grid).
 """
 
