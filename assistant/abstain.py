@@ -8,9 +8,8 @@ Five signals, each a property of the question and the chosen passages rather tha
   "NOD02", absent from the answer, weigh a lot; "she", "want" or "way" nothing. A question whose subject
   the passage never mentions is one the documents do not answer, however close the nearest slide is;
 - `answer type`: a question that asks for a phone or fax number, an e-mail address, a time of day, an amount
-  of money or a length of time is
-  answered only by passages that state one ("what's the fax number for ROP documents" is not answered by
-  the slide about uploading documents, however similar);
+  of money or a length of time is answered only by passages that state one ("what's the fax number for ROP
+  documents" is not answered by the slide about uploading documents, however similar);
 - `count`: a question that asks "how many <things>" is answered only by passages that put a number near
   those things ("how many photos for the storefront app" is not answered by the storefront slide that
   counts nothing; "how many escalations were there" is answered by the table of escalation counts).
