@@ -177,6 +177,8 @@ _FOLLOWUP_WORDS = 8
 #: i should include in the search next time so it finds ppl better?").
 _CONTINUES = re.compile(r"^\W*(?:and|ok(?:ay)?|so|also|then|but|what about|how about|thanks?|got it|cool)\b", re.I)
 _CONTINUED_WORDS = 20
+#: A reply of at most this many words ("and by when") is elliptical: it continues the question before it.
+_ELLIPTICAL_WORDS = 4
 
 
 #: The same case again with one thing changed ("same issue", "same question for her sister").
@@ -552,8 +554,11 @@ def _document_query(text: str, history: list[Answer]) -> str:
     """A short follow-up ("and for DACA?") is searched together with the question before it."""
     words = _WORD.findall(text.lower())
     previous = _previous_question(history)
-    refers_back = bool(_REFERS_BACK.search(text) or _CONSUMER_PRONOUN.search(text))
-    limit = _CONTINUED_WORDS if _CONTINUES.search(text) else _FOLLOWUP_WORDS
+    continues = bool(_CONTINUES.search(text))
+    # "and by when?", "so how long": a reply this short names no subject of its own, so it refers back.
+    elliptical = continues and len(words) <= _ELLIPTICAL_WORDS
+    refers_back = elliptical or bool(_REFERS_BACK.search(text) or _CONSUMER_PRONOUN.search(text))
+    limit = _CONTINUED_WORDS if continues else _FOLLOWUP_WORDS
     if previous and refers_back and len(words) <= limit:
         return f"{previous} {text}"
     return text
