@@ -124,17 +124,29 @@ def prior_questions() -> list[str]:
     return examples
 
 
-def centred(vectors: np.ndarray, prior: np.ndarray, prior_weight: float) -> np.ndarray:
-    """Unit vectors after removing the common direction: the rows' mean shrunk towards `prior` (a mean vector)
-    with `prior_weight` pseudo-rows. A row left at zero (a question equal to the mean) stays zero."""
+def shrunk_mean(vectors: np.ndarray, prior: np.ndarray, prior_weight: float) -> np.ndarray:
+    """The rows' mean shrunk towards `prior` (a mean vector) with `prior_weight` pseudo-rows; `prior` for no rows."""
     n = vectors.shape[0]
     if n == 0:
-        return vectors
-    mean = (n * vectors.mean(0) + prior_weight * prior) / (n + prior_weight)
+        return prior
+    result: np.ndarray = (n * vectors.mean(0) + prior_weight * prior) / (n + prior_weight)
+    return result
+
+
+def _around(vectors: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """Unit vectors of `vectors - mean`; a row left at zero (a question equal to the mean) stays zero."""
     out = vectors - mean
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     result: np.ndarray = out / np.where(norms == 0, 1, norms)
     return result
+
+
+def centred(vectors: np.ndarray, prior: np.ndarray, prior_weight: float) -> np.ndarray:
+    """Unit vectors after removing the common direction: the rows' mean shrunk towards `prior` (a mean vector)
+    with `prior_weight` pseudo-rows (`shrunk_mean`). A row left at zero (a question equal to the mean) stays zero."""
+    if vectors.shape[0] == 0:
+        return vectors
+    return _around(vectors, shrunk_mean(vectors, prior, prior_weight))
 
 
 def _stem(word: str) -> str:
@@ -165,33 +177,18 @@ class GroupingParams:
 
 
 def similarity_matrix(texts: Sequence[str], vectors: np.ndarray, params: GroupingParams) -> np.ndarray:
-    """Pairwise similarity: cosine, plus shared key terms, minus the penalty for different numbers."""
-    n = len(texts)
+    """The hand-weighted pairwise similarity: cosine, plus shared key terms, minus the penalties for naming
+    numbers (key terms with a digit) but sharing none, and for naming actions but sharing none."""
     cosine = vectors @ vectors.T
     compared = [comparable(t) for t in texts]
     terms = [key_terms(t) for t in compared]
-    vocab = {term: i for i, term in enumerate(sorted(set().union(*terms)))} if terms else {}
-    has = np.zeros((n, max(1, len(vocab))), dtype=np.float32)
-    numbers = np.zeros((n, max(1, len(vocab))), dtype=np.float32)
-    for row, words in enumerate(terms):
-        for word in words:
-            has[row, vocab[word]] = 1.0
-            if _NUMBER.search(word):
-                numbers[row, vocab[word]] = 1.0
-    shared = has @ has.T
-    sizes = has.sum(1)
-    union = sizes[:, None] + sizes[None, :] - shared
-    jaccard = np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
-    counts = numbers.sum(1)
-    both_numbered = (counts[:, None] > 0) & (counts[None, :] > 0)
-    conflict = both_numbered & ((numbers @ numbers.T) == 0)
-    acts = _actions_in(compared)
-    different_actions = np.array([[bool(a and b and not a & b) for b in acts] for a in acts], dtype=bool)
+    number_conflict, _ = _conflict_and_share([frozenset(t for t in words if _NUMBER.search(t)) for words in terms])
+    action_conflict, _ = _conflict_and_share(_actions_in(compared))
     result: np.ndarray = (
         cosine
-        + params.term_weight * jaccard
-        - params.number_penalty * conflict
-        - params.action_penalty * different_actions
+        + params.term_weight * _jaccard(_indicators(terms).astype(np.float32))  # float32, as the cosines
+        - params.number_penalty * number_conflict
+        - params.action_penalty * action_conflict
     )
     return result
 
@@ -230,6 +227,15 @@ def _conflict_and_share(sets: Sequence[frozenset[Any]]) -> tuple[np.ndarray, np.
     shared = (has @ has.T) > 0
     named = has.sum(1) > 0
     return ((named[:, None] & named[None, :]) & ~shared).astype(np.float64), shared.astype(np.float64)
+
+
+def _jaccard(has: np.ndarray) -> np.ndarray:
+    """Jaccard similarity of every pair of rows of a 0/1 indicator matrix (0 for two empty rows)."""
+    shared = has @ has.T
+    sizes = has.sum(1)
+    union = sizes[:, None] + sizes[None, :] - shared
+    result: np.ndarray = np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
+    return result
 
 
 def local_density(cosine: np.ndarray, to_prior: np.ndarray, neighbours: int = NEIGHBOURS) -> np.ndarray:
@@ -286,9 +292,6 @@ def pair_features(
     has = has[:n]
     weighted = has * idf
     weighted /= np.maximum(np.linalg.norm(weighted, axis=1, keepdims=True), 1e-12)
-    shared = has @ has.T
-    sizes = has.sum(1)
-    union = sizes[:, None] + sizes[None, :] - shared
     number_conflict, number_shared = _conflict_and_share([numbers_named(t) for t in compared])
     action_conflict, action_shared = _conflict_and_share(_actions_in(compared))
     return {
@@ -296,7 +299,7 @@ def pair_features(
         "raw": raw @ raw.T,
         "local": 2 * cosine - density[:, None] - density[None, :],
         "idf": weighted @ weighted.T,
-        "jaccard": np.divide(shared, union, out=np.zeros_like(shared), where=union > 0),
+        "jaccard": _jaccard(has),
         "number_conflict": number_conflict,
         "number_shared": number_shared,
         "action_conflict": action_conflict,
@@ -376,13 +379,8 @@ def embedded(
     own, others = vectors[: len(texts)], vectors[len(texts) :]
     if not len(others):
         return centred(own, np.zeros(vectors.shape[1], dtype=vectors.dtype), 0.0), own, others, prior
-    prior_mean = others.mean(0)
-    n = own.shape[0]
-    mean = (n * own.mean(0) + params.prior_weight * prior_mean) / (n + params.prior_weight) if n else prior_mean
-    moved = others - mean
-    norms = np.linalg.norm(moved, axis=1, keepdims=True)
-    centred_prior: np.ndarray = moved / np.where(norms == 0, 1, norms)
-    return centred(own, prior_mean, params.prior_weight), own, centred_prior, prior
+    mean = shrunk_mean(own, others.mean(0), params.prior_weight)
+    return (_around(own, mean) if len(own) else own), own, _around(others, mean), prior
 
 
 def pair_similarity(texts: Sequence[str], params: GroupingParams, embed: Embed = embed_questions) -> np.ndarray:
