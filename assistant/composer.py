@@ -340,11 +340,12 @@ def _shape(
     asks for one), then at most `max_sentences - 1` supporting sentences (those after it in its passage, then
     before it, then other passages'), within the word budget. Returns the lead's index and the supports'."""
     total = sum(idf(t) for t in question_terms) or 1.0
+    tokens = [set(tokenize(text)) for text, _, _ in pieces]
 
     def score(n: int) -> float:
         text, _, k = pieces[n]
         # "95-day" answers "how many days": hyphenated words count as their parts too.
-        covered = (set(tokenize(text)) | set(tokenize(text.replace("-", " ")))) & question_terms
+        covered = (tokens[n] | set(tokenize(text.replace("-", " ")))) & question_terms
         number = 0.08 if wants_number and any(ch.isdigit() for ch in text) else 0.0
         # A bare heading is no answer; a long line wins only by covering more, not by being long.
         heading = _HEADING_COST if _heading_like(text) or _title_only(text) else 0.0
@@ -355,8 +356,7 @@ def _shape(
     base = [score(n) for n in range(len(pieces))]
 
     def novelty(n: int) -> float:
-        tokens = set(tokenize(pieces[n][0]))
-        return len(tokens - question_terms) / len(tokens) if tokens else 0.0
+        return len(tokens[n] - question_terms) / len(tokens[n]) if tokens[n] else 0.0
 
     def lead_score(n: int) -> float:
         # A line right after one that matches the question inherits part of its score: the answer tends to

@@ -327,11 +327,12 @@ def _plan_rop(text: str, today: date, history: list[Answer], pending: dict[str, 
         )
     roles = _assign_roles(text, [f for f in found if f.value is not None], rules)
     arguments: dict[str, Any] = {}
+    # "her sister's is dated 12/5, same issue, same question": the new date, the rest (today too) as before.
+    same_case = bool(_SAME_CASE.search(text))
     if continuing and pending is not None:
         arguments.update(pending.get("arguments", {}))
-    elif previous is not None and (not roles.get("notice_date") or _SAME_CASE.search(text)):
-        # "her sister's is dated 12/5, same issue, same question": the new date, the rest as before.
-        arguments.update({k: v for k, v in previous.items() if k != "today" or _SAME_CASE.search(text)})
+    elif previous is not None and (not roles.get("notice_date") or same_case):
+        arguments.update({k: v for k, v in previous.items() if k != "today" or same_case})
     for role, item in roles.items():
         assert item.value is not None
         arguments[role] = item.value.isoformat()
