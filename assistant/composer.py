@@ -213,7 +213,7 @@ _EXTRA_KEEP = 0.5
 def _best_excerpt(
     question_terms: set[str], idf: Callable[[str], float], units: list[_Unit], rank: int, wants_number: bool
 ) -> _Excerpt | None:
-    total = sum(idf(t) for t in question_terms) or 1.0
+    total = math.fsum(idf(t) for t in question_terms) or 1.0
     unit_terms = [set(tokenize(u.text)) for u in units]
     best: _Excerpt | None = None
     for i in range(len(units)):
@@ -224,7 +224,7 @@ def _best_excerpt(
             if j > i and words > _RUN_WORDS:
                 break
             covered |= unit_terms[j] & question_terms
-            coverage = sum(idf(t) for t in covered) / total
+            coverage = math.fsum(idf(t) for t in covered) / total
             if coverage == 0:
                 continue
             run = units[i : j + 1]
@@ -339,7 +339,7 @@ def _shape(
     """The direct answer first: the sentence that covers most of the question (a number when the question
     asks for one), then at most `max_sentences - 1` supporting sentences (those after it in its passage, then
     before it, then other passages'), within the word budget. Returns the lead's index and the supports'."""
-    total = sum(idf(t) for t in question_terms) or 1.0
+    total = math.fsum(idf(t) for t in question_terms) or 1.0
     tokens = [set(tokenize(text)) for text, _, _ in pieces]
 
     def score(n: int) -> float:
@@ -351,7 +351,8 @@ def _shape(
         heading = _HEADING_COST if _heading_like(text) or _title_only(text) else 0.0
         # Lines of the best excerpt are preferred a little: another passage leads only by covering more.
         prior = _SHAPE_EXCERPT_COST * k
-        return sum(idf(t) for t in covered) / total + number - heading - prior - _SHAPE_WORD_COST * len(text.split())
+        cover = math.fsum(idf(t) for t in covered) / total  # fsum: the same sum in any set order
+        return cover + number - heading - prior - _SHAPE_WORD_COST * len(text.split())
 
     base = [score(n) for n in range(len(pieces))]
 

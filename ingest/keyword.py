@@ -61,7 +61,7 @@ class BM25Index:
         if not self.size:
             return out
         norm = K1 * (1 - B + B * self.lengths / (self.avg_length or 1.0))
-        for term in set(tokenize(query)):
+        for term in dict.fromkeys(tokenize(query)):  # each term once, in the query's order: the same floats every run
             docs = self.postings.get(term)
             if not docs:
                 continue

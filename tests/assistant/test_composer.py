@@ -162,3 +162,34 @@ def test_a_line_that_only_restates_the_question_gives_way_to_one_that_adds(monke
 def test_clean_sentence_drops_markers_and_links_but_keeps_text(text: str, shown: str) -> None:
     """Footnote markers and links go; times, decimals and words that merely end like a numeral stay."""
     assert clean_sentence(text) == shown
+
+
+def test_the_composed_answer_and_its_score_are_the_same_in_every_process() -> None:
+    """The composer's coverage sums do not depend on the string-hash seed (set order), so the same question gets
+    the same answer, to the last bit of its score, in every process."""
+    from tests.hash_seeds import outputs_under_hash_seeds
+
+    code = """
+from dataclasses import dataclass
+from assistant.composer import compose_answer
+
+@dataclass
+class Hit:
+    source: str
+    title: str
+    page: int
+    text: str
+    score: float = 1.0
+
+hits = [
+    Hit("rop.pdf", "ROP guide", 7, "After an ROP termination the consumer has 30 calendar days to provide documents "
+        "and request reinstatement with no gap in coverage.\\nCall the Agent/CEC Service Center for the escalation."),
+    Hit("rop.pdf", "ROP guide", 8, "Do not contact Qualified Health Plans (carriers); they cannot process "
+        "reinstatements for ROP terminations.\\nEscalations may take up to 10 business days."),
+]
+question = ("consumer termination reinstatement documents calendar days gap coverage service center escalation "
+            "carriers business")
+comp = compose_answer(question, hits)
+print(repr(comp.score), comp.sentences)
+"""
+    assert len(outputs_under_hash_seeds(code)) == 1

@@ -26,3 +26,20 @@ def test_each_caller_uses_the_shared_tokenizer() -> None:
     """Keyword search and the composer import the one implementation."""
     assert ingest.keyword.tokenize is tokenize
     assert assistant.composer.tokenize is answer_tokenize
+
+
+def test_bm25_scores_are_the_same_floats_in_every_process() -> None:
+    """A query's BM25 scores do not depend on the string-hash seed (terms are added in the query's order), so a
+    near tie between two passages is broken the same way every run."""
+    from tests.hash_seeds import outputs_under_hash_seeds
+
+    code = """
+from ingest.keyword import BM25Index
+words = "alpha beta gamma delta epsilon zeta eta theta iota kappa".split()
+line = "the consumer {} notice termination reinstatement ROP days {} service center hours"
+texts = [line.format(w, i) for i, w in enumerate(words)]
+texts += ["termination of coverage after the ROP ends, reinstatement within 30 days", "hours on holidays"]
+scores = BM25Index.build(texts).scores("consumer notice termination reinstatement rop days service center hours alpha")
+print(scores.tobytes().hex())
+"""
+    assert len(outputs_under_hash_seeds(code)) == 1
