@@ -76,6 +76,22 @@ def _pg_tables_locked(url: str, tables: tuple[str, ...]) -> Iterator[None]:
             conn.rollback()
 
 
+@contextlib.contextmanager
+def _conversation_served(settings: Settings, tmp_path: Path) -> Iterator[tuple[LiveServer, str, ConversationStore]]:
+    """The HTTP app on 127.0.0.1 over the store `settings` name (fake search, no rate limit), with one ROP question
+    answered there: (the server, that conversation's id, the store); the store is closed on exit."""
+    store = ConversationStore.from_settings(settings)
+    assistant = Assistant(search=fake_search, store=store, settings=settings)
+    try:
+        for server in serve_app(create_app(http_settings(tmp_path, None, rate_limit=0), assistant)):
+            first = httpx.post(f"{server.url}/api/ask", json={"question": ROP_QUESTION}, timeout=30)
+            assert first.status_code == 200, first.text
+            yield server, first.json()["conversation_id"], store
+            break
+    finally:
+        store.close()
+
+
 @pytest.fixture
 def pg_app(postgres_server: PostgresServer, tmp_path: Path) -> Iterator[tuple[LiveServer, str]]:
     """A real server whose assistant keeps its state in PostgreSQL."""
@@ -317,41 +333,31 @@ def test_postgres_hanging_answers_in_bounded_time(hanging_gate: tuple[HangingGat
     memory, feedback 503 naming the database, /readyz 503 unreachable, each within the timeout plus a margin."""
     gate, url = hanging_gate
     settings = Settings(llm=None, database_url=url, db_connect_timeout=CONNECT_TIMEOUT)
-    store = ConversationStore(url, connect_timeout=settings.db_connect_timeout)
-    assistant = Assistant(search=fake_search, store=store, settings=settings)
-    try:
-        for server in serve_app(create_app(http_settings(tmp_path, None, rate_limit=0), assistant)):
-            first = httpx.post(f"{server.url}/api/ask", json={"question": ROP_QUESTION}, timeout=30)
-            assert first.status_code == 200, first.text
-            cid = first.json()["conversation_id"]
+    with _conversation_served(settings, tmp_path) as (server, cid, _):
+        gate.hang()
+        timings: dict[str, float] = {}
 
-            gate.hang()
-            timings: dict[str, float] = {}
+        started = time.monotonic()
+        follow_up = {"question": ROP_QUESTION, "conversation_id": cid}
+        ask = httpx.post(f"{server.url}/api/ask", json=follow_up, timeout=60)
+        timings["ask"] = time.monotonic() - started
+        assert ask.status_code == 200, ask.text
+        assert "2026-06-06" in ask.json()["answer"]
 
-            started = time.monotonic()
-            follow_up = {"question": ROP_QUESTION, "conversation_id": cid}
-            ask = httpx.post(f"{server.url}/api/ask", json=follow_up, timeout=60)
-            timings["ask"] = time.monotonic() - started
-            assert ask.status_code == 200, ask.text
-            assert "2026-06-06" in ask.json()["answer"]
+        started = time.monotonic()
+        feedback = httpx.post(f"{server.url}/api/feedback", json={"conversation_id": cid, "rating": 1}, timeout=60)
+        timings["feedback"] = time.monotonic() - started
+        assert feedback.status_code == 503, feedback.text
+        assert "database" in feedback.json()["detail"]
 
-            started = time.monotonic()
-            feedback = httpx.post(f"{server.url}/api/feedback", json={"conversation_id": cid, "rating": 1}, timeout=60)
-            timings["feedback"] = time.monotonic() - started
-            assert feedback.status_code == 503, feedback.text
-            assert "database" in feedback.json()["detail"]
+        started = time.monotonic()
+        ready = httpx.get(f"{server.url}/readyz", timeout=60)
+        timings["readyz"] = time.monotonic() - started
+        assert ready.status_code == 503
+        assert ready.json()["checks"]["database"].startswith("unreachable")
 
-            started = time.monotonic()
-            ready = httpx.get(f"{server.url}/readyz", timeout=60)
-            timings["readyz"] = time.monotonic() - started
-            assert ready.status_code == 503
-            assert ready.json()["checks"]["database"].startswith("unreachable")
-
-            assert all(t < CONNECT_TIMEOUT + MARGIN for t in timings.values()), timings
-            assert gate.accepted_while_hanging >= 3  # each request did try the database, and gave up on it
-            break
-    finally:
-        store.close()
+        assert all(t < CONNECT_TIMEOUT + MARGIN for t in timings.values()), timings
+        assert gate.accepted_while_hanging >= 3  # each request did try the database, and gave up on it
 
 
 # --- Database locked --------------------------------------------------------------------------------------
@@ -375,53 +381,44 @@ def test_postgres_locked_tables_bounded_503_and_nothing_half_written(
     database within the lock timeout plus a margin, /api/ask still 200 (without memory when its tables are the
     locked ones); once the lock is released a feedback write succeeds and exactly one row exists."""
     settings = Settings(llm=None, database_url=postgres_url, db_lock_timeout=LOCK_TIMEOUT)
-    store = ConversationStore.from_settings(settings)
-    assistant = Assistant(search=fake_search, store=store, settings=settings)
-    try:
-        for server in serve_app(create_app(http_settings(tmp_path, None, rate_limit=0), assistant)):
-            first = httpx.post(f"{server.url}/api/ask", json={"question": ROP_QUESTION}, timeout=30)
-            assert first.status_code == 200, first.text
-            cid = first.json()["conversation_id"]
-            turns_before = _count(postgres_url, "turns")
-            timings: dict[str, float] = {}
-            rate = {"conversation_id": cid, "rating": -1, "comment": "refused while locked"}
-            follow_up = {"question": ROP_QUESTION, "conversation_id": cid}
+    with _conversation_served(settings, tmp_path) as (server, cid, _):
+        turns_before = _count(postgres_url, "turns")
+        timings: dict[str, float] = {}
+        rate = {"conversation_id": cid, "rating": -1, "comment": "refused while locked"}
+        follow_up = {"question": ROP_QUESTION, "conversation_id": cid}
 
-            with _pg_tables_locked(postgres_url, tables):
-                feedback = _timed(timings, "feedback", "POST", f"{server.url}/api/feedback", rate)
-                assert feedback.status_code == 503, feedback.text
-                detail = feedback.json()["detail"]
-                assert detail.startswith("the database is unavailable: "), detail
-                assert "lock timeout" in detail, detail
+        with _pg_tables_locked(postgres_url, tables):
+            feedback = _timed(timings, "feedback", "POST", f"{server.url}/api/feedback", rate)
+            assert feedback.status_code == 503, feedback.text
+            detail = feedback.json()["detail"]
+            assert detail.startswith("the database is unavailable: "), detail
+            assert "lock timeout" in detail, detail
 
-                ask = _timed(timings, "ask", "POST", f"{server.url}/api/ask", follow_up)
-                assert ask.status_code == 200, ask.text
-                assert "2026-06-06" in ask.json()["answer"]
+            ask = _timed(timings, "ask", "POST", f"{server.url}/api/ask", follow_up)
+            assert ask.status_code == 200, ask.text
+            assert "2026-06-06" in ask.json()["answer"]
 
-                ready = _timed(timings, "readyz", "GET", f"{server.url}/readyz")
-                database = ready.json()["checks"]["database"]
-                if "turns" in tables:  # /readyz reads the turns table: not ready while it is locked
-                    assert ready.status_code == 503, ready.text
-                    assert database.startswith("unreachable"), database
-                    assert "lock timeout" in database, database
-                else:
-                    assert database.startswith("ok"), database
+            ready = _timed(timings, "readyz", "GET", f"{server.url}/readyz")
+            database = ready.json()["checks"]["database"]
+            if "turns" in tables:  # /readyz reads the turns table: not ready while it is locked
+                assert ready.status_code == 503, ready.text
+                assert database.startswith("unreachable"), database
+                assert "lock timeout" in database, database
+            else:
+                assert database.startswith("ok"), database
 
-            print(f"locked {tables}: {timings}")  # the measured outcome (pytest -s), quoted in docs/deployment.md
-            assert LOCK_TIMEOUT * 0.9 <= timings["feedback"] < LOCK_TIMEOUT + MARGIN, timings
-            # /api/ask may meet the lock twice (reading the history, then writing the turn) before it answers.
-            assert timings["ask"] < 2 * LOCK_TIMEOUT + MARGIN, timings
-            assert timings["readyz"] < LOCK_TIMEOUT + MARGIN, timings
+        print(f"locked {tables}: {timings}")  # the measured outcome (pytest -s), quoted in docs/deployment.md
+        assert LOCK_TIMEOUT * 0.9 <= timings["feedback"] < LOCK_TIMEOUT + MARGIN, timings
+        # /api/ask may meet the lock twice (reading the history, then writing the turn) before it answers.
+        assert timings["ask"] < 2 * LOCK_TIMEOUT + MARGIN, timings
+        assert timings["readyz"] < LOCK_TIMEOUT + MARGIN, timings
 
-            assert _count(postgres_url, "feedback") == 0  # the refused write left nothing behind
-            # Locked memory tables: answered without memory, the turn not stored; else stored as usual.
-            assert _count(postgres_url, "turns") == turns_before + (0 if "turns" in tables else 1)
-            again = httpx.post(f"{server.url}/api/feedback", json=rate, timeout=30)
-            assert again.status_code == 201, again.text
-            assert _count(postgres_url, "feedback") == 1
-            break
-    finally:
-        store.close()
+        assert _count(postgres_url, "feedback") == 0  # the refused write left nothing behind
+        # Locked memory tables: answered without memory, the turn not stored; else stored as usual.
+        assert _count(postgres_url, "turns") == turns_before + (0 if "turns" in tables else 1)
+        again = httpx.post(f"{server.url}/api/feedback", json=rate, timeout=30)
+        assert again.status_code == 201, again.text
+        assert _count(postgres_url, "feedback") == 1
 
 
 def test_postgres_statement_timeout_is_a_database_error(postgres_url: str) -> None:
@@ -444,41 +441,32 @@ def test_sqlite_locked_bounded_503_not_500(tmp_path: Path) -> None:
     margin, /api/ask still 200; once released a feedback write succeeds and exactly one row exists."""
     path = tmp_path / "enroller.sqlite3"
     settings = Settings(llm=None, database_url=f"sqlite:///{path}", db_busy_timeout=LOCK_TIMEOUT)
-    store = ConversationStore.from_settings(settings)
-    assistant = Assistant(search=fake_search, store=store, settings=settings)
-    try:
-        for server in serve_app(create_app(http_settings(tmp_path, None, rate_limit=0), assistant)):
-            first = httpx.post(f"{server.url}/api/ask", json={"question": ROP_QUESTION}, timeout=30)
-            assert first.status_code == 200, first.text
-            cid = first.json()["conversation_id"]
-            timings: dict[str, float] = {}
-            rate = {"conversation_id": cid, "rating": 1}
-            follow_up = {"question": ROP_QUESTION, "conversation_id": cid}
+    with _conversation_served(settings, tmp_path) as (server, cid, store):
+        timings: dict[str, float] = {}
+        rate = {"conversation_id": cid, "rating": 1}
+        follow_up = {"question": ROP_QUESTION, "conversation_id": cid}
 
-            holder = sqlite3.connect(path, isolation_level=None)
-            try:
-                holder.execute("BEGIN EXCLUSIVE")
-                feedback = _timed(timings, "feedback", "POST", f"{server.url}/api/feedback", rate)
-                assert feedback.status_code == 503, feedback.text
-                assert feedback.json()["detail"] == "the database is unavailable: database is locked"
+        holder = sqlite3.connect(path, isolation_level=None)
+        try:
+            holder.execute("BEGIN EXCLUSIVE")
+            feedback = _timed(timings, "feedback", "POST", f"{server.url}/api/feedback", rate)
+            assert feedback.status_code == 503, feedback.text
+            assert feedback.json()["detail"] == "the database is unavailable: database is locked"
 
-                ask = _timed(timings, "ask", "POST", f"{server.url}/api/ask", follow_up)
-                assert ask.status_code == 200, ask.text
-                assert "2026-06-06" in ask.json()["answer"]
-            finally:
-                holder.rollback()
-                holder.close()
+            ask = _timed(timings, "ask", "POST", f"{server.url}/api/ask", follow_up)
+            assert ask.status_code == 200, ask.text
+            assert "2026-06-06" in ask.json()["answer"]
+        finally:
+            holder.rollback()
+            holder.close()
 
-            print(f"sqlite locked: {timings}")
-            assert LOCK_TIMEOUT * 0.9 <= timings["feedback"] < LOCK_TIMEOUT + MARGIN, timings
-            assert timings["ask"] < LOCK_TIMEOUT + MARGIN, timings
-            assert store.list_feedback() == []
-            again = httpx.post(f"{server.url}/api/feedback", json=rate, timeout=30)
-            assert again.status_code == 201, again.text
-            assert len(store.list_feedback()) == 1
-            break
-    finally:
-        store.close()
+        print(f"sqlite locked: {timings}")
+        assert LOCK_TIMEOUT * 0.9 <= timings["feedback"] < LOCK_TIMEOUT + MARGIN, timings
+        assert timings["ask"] < LOCK_TIMEOUT + MARGIN, timings
+        assert store.list_feedback() == []
+        again = httpx.post(f"{server.url}/api/feedback", json=rate, timeout=30)
+        assert again.status_code == 201, again.text
+        assert len(store.list_feedback()) == 1
 
 
 # --- LLM endpoint down or slow -----------------------------------------------------------------------------
