@@ -3,8 +3,8 @@
 `enroller eval [SET] [--split dev|test|all] [--index DIR] [--json]` runs it. Sets:
 - `fresh` (evals/fresh/): written from the three sources alone by someone who never saw the code; dev
   (id mod 5 in {0, 1}) tunes, test reports.
-- `holdout` (evals/holdout/) and `blind` (evals/blind/, dev = id mod 5 in {0, 1, 2}): two more sets written the
-  same way, later; see evals/README.md for which set tuned what.
+- `holdout` (evals/holdout/), `blind` and `wild` (evals/blind/, evals/wild/, dev = id mod 5 in {0, 1, 2}): three
+  more sets written the same way, later; see evals/README.md for which set tuned what.
 - `legacy` (evals/*.jsonl): the first sets, written with the code in view; kept as regression sets.
 
 Thresholds (evals/thresholds.yaml) guard against regressions: a metric under its floor (or over its
@@ -33,7 +33,7 @@ PACIFIC = ZoneInfo("America/Los_Angeles")
 #: A question about "now" is asked at this local time on its `today` (the Service Center is open then on
 #: a regular weekday, closed on a holiday or weekend).
 NOW_TIME = dtime(10, 30)
-SETS = ("fresh", "holdout", "blind", "legacy")
+SETS = ("fresh", "holdout", "blind", "wild", "legacy")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 
 
@@ -84,7 +84,7 @@ def load_set(name: str, split: str = "test") -> QuestionSet:
     def pick(path: Path) -> list[dict[str, Any]]:
         return [q for q in read_jsonl(path) if in_split(q, split)] if path.is_file() else []
 
-    if name in ("fresh", "holdout", "blind"):
+    if name in ("fresh", "holdout", "blind", "wild"):
         folder = EVALS_DIR / name
         return QuestionSet(
             name,

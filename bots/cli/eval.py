@@ -17,7 +17,11 @@ def register(sub: Any) -> None:
     """Add `eval` to the `enroller` parser's subparsers."""
     p = sub.add_parser("eval", help="score the assistant on a golden question set (exit 1 under a threshold)")
     p.add_argument(
-        "set", nargs="?", default="fresh", choices=["fresh", "holdout", "blind", "legacy"], help="question set (fresh)"
+        "set",
+        nargs="?",
+        default="fresh",
+        choices=["fresh", "holdout", "blind", "wild", "legacy"],
+        help="question set (fresh)",
     )
     p.add_argument("--split", choices=["dev", "test", "all"], default="test", help="which items (default test)")
     p.add_argument("--index", type=Path, help="an index of the source PDFs (default: built under DATA_DIR)")
