@@ -130,6 +130,15 @@ def _build(year: int | None, month: int, day: int, today: date, direction: Direc
         return None, f"{year:04d}-{month:02d}-{day:02d} is not a date on the calendar"
 
 
+_HOLIDAY_SHIFT = re.compile(r"(?:\bthe )?\bday (after|before)\s+$", re.IGNORECASE)
+
+
+def _add_span(found: list[FoundDate], start: int, end: int, text: str, value: date) -> None:
+    if any(not (end <= f.start or start >= f.end) for f in found):
+        return
+    found.append(FoundDate(start, end, text[start:end].strip(), value, None, False))
+
+
 def _add(
     found: list[FoundDate], match: re.Match[str], value: date | None, problem: str | None, *, has_year: bool
 ) -> None:
@@ -161,6 +170,12 @@ def parse_dates(text: str, today: date, direction: Direction = "past") -> list[F
     for pattern, rule in HOLIDAYS:
         for m in pattern.finditer(text):
             value = _holiday(rule, today, direction)
+            # "the day after Christmas", "day before New Year's": one day on from the named day.
+            shift = _HOLIDAY_SHIFT.search(text[: m.start()])
+            if shift is not None:
+                step = 1 if shift.group(1).lower() == "after" else -1
+                _add_span(found, shift.start(), m.end(), text, value + timedelta(days=step))
+                continue
             _add(found, m, value, None, has_year=False)
     for m in _NUMERIC.finditer(text):
         if _looks_like_fraction(text, m):

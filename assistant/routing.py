@@ -106,6 +106,8 @@ class RoutingRules(_Compiled):
     """Schema of knowledge/routing.yaml."""
 
     shorthand: dict[str, str] = Field(default_factory=dict)
+    #: Words the patterns rely on; a word one typo away from one of them is read as it ("delgation").
+    spelling: list[str] = Field(default_factory=list)
 
     rop: RopRules
     service_center: ServiceCenterRules
@@ -207,6 +209,17 @@ def _just_called(history: list[Answer], name: str) -> dict[str, Any] | None:
 _DAY_SHIFT = re.compile(r"\b(?:the )?(next day|day after|day before)\b", re.IGNORECASE)
 
 
+def _called_about_her(history: list[Answer], name: str, turns: int = 2) -> bool:
+    """Whether `name` ran within the last `turns` turns and every turn since asked about the same consumer
+    ("does she lose her whole plan?"): not after "who can see CRW reports?"."""
+    for turn in list(reversed(history))[:turns]:
+        if any(c.name == name for c in turn.tool_calls):
+            return True
+        if not _CONSUMER_PRONOUN.search(turn.question):
+            return False
+    return False
+
+
 def _previous_question(history: list[Answer]) -> str | None:
     for turn in reversed(history):
         if turn.question.strip():
@@ -283,7 +296,8 @@ def _assign_roles(text: str, found: list[FoundDate], rules: RopRules) -> dict[st
             unlabelled.append(item)
         previous_end = item.end
     for item in unlabelled:
-        if "notice_date" not in roles:
+        # "is there still time today?" asks about now; only a role word makes today a notice's date.
+        if "notice_date" not in roles and item.text.lower() not in _PLAIN_DAYS:
             roles["notice_date"] = item
     return roles
 
@@ -310,8 +324,14 @@ def _plan_rop(text: str, today: date, history: list[Answer], pending: dict[str, 
     continuing = pending is not None and pending.get("tool") == "rop_calculator"
     # Without ROP words, only a turn right after an ROP answer can continue it ("what if it was income?",
     # "she got termed on 5/11, how long do we have?").
-    follows_up = _just_called(history, "rop_calculator") is not None and bool(
-        inc_hits or _REFERS_BACK.search(text) or _hits(rules.roles["termination_date"], text)
+    # A reply that changes the inconsistency or names a termination may also come after a question about the
+    # same consumer ("does she lose her whole plan?", then "and if it was a lawful presence one instead?").
+    terminated = bool(_hits(rules.roles["termination_date"], text))
+    follows_up = (
+        _just_called(history, "rop_calculator") is not None
+        and bool(inc_hits or _REFERS_BACK.search(text) or terminated)
+    ) or (
+        _called_about_her(history, "rop_calculator") and bool(_CONTINUES.search(text)) and bool(inc_hits or terminated)
     )
     if not triggers and not continuing and not follows_up:
         return None
@@ -389,14 +409,15 @@ def _plan_service_center(text: str, today: date, now: datetime | None, history: 
         triggers = ["(the Service Center the last answer named)"]
     if previous is not None and not triggers and len(_WORD.findall(text)) <= 8:
         # "ok and 1/31?", "what about the day after?" right after an hours answer
+        # A day named in the reply wins ("what about the day after xmas"); else "the day after" the last one.
+        if found:
+            assert found[0].value is not None
+            return _service_center_plan({"date": found[0].value.isoformat()}, text, [found[0].text])
         shift = _DAY_SHIFT.search(text)
         if shift and previous.get("date"):
             step = -1 if "before" in shift.group(1).lower() else 1
             shifted = date.fromisoformat(previous["date"]) + timedelta(days=step)
             return _service_center_plan({"date": shifted.isoformat()}, text, [shift.group(0)])
-        if found:
-            assert found[0].value is not None
-            return _service_center_plan({"date": found[0].value.isoformat()}, text, [found[0].text])
         hours = _hits(rules.asks_hours, text)
         if hours:
             # "what are the normal hours?" right after an hours answer is about the Service Center, today.
@@ -404,11 +425,12 @@ def _plan_service_center(text: str, today: date, now: datetime | None, history: 
     if not triggers or not _hits(rules.asks_hours, text):
         return None
     arguments: dict[str, Any]
-    if found:
+    # "open right now? it's saturday i know": a day that is today does not turn "now" into the day's hours.
+    if now is not None and _hits(rules.now, text) and all(f.value == today for f in found):
+        arguments = {"at": now.isoformat()}
+    elif found:
         assert found[0].value is not None
         arguments = {"date": found[0].value.isoformat()}
-    elif now is not None and _hits(rules.now, text):
-        arguments = {"at": now.isoformat()}
     else:
         arguments = {"date": today.isoformat()}
     plan = _service_center_plan(arguments, text, triggers)
@@ -509,7 +531,7 @@ def plan_turn(
     """Decide how to answer `question` (already redacted), given the conversation so far."""
     history = history or []
     rules = routing_rules()
-    text = expand_shorthand(question.strip(), rules.shorthand)
+    text = correct_spelling(expand_shorthand(question.strip(), rules.shorthand), rules.spelling)
 
     oos = _hits(rules.out_of_scope, text)
     if oos:
@@ -543,6 +565,42 @@ def plan_turn(
     if _hits(rules.smalltalk, text):
         return Plan(intent="smalltalk", matched=_hits(rules.smalltalk, text))
     return Plan(intent="documents", retrieve=True, query=_document_query(text, history), matched=[], focus=text)
+
+
+#: Words shorter than this are never corrected: "renter" is not a typo of "center".
+_SPELLING_MIN = 7
+_LETTERS = re.compile(r"[A-Za-z]+")
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """Whether `a` becomes `b` by one inserted, deleted or replaced letter, or two neighbours swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        swapped = len(diff) == 2 and diff[1] == diff[0] + 1
+        return swapped and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    i = next((n for n in range(len(short)) if short[n] != long[n]), len(short))
+    return short[i:] == long[i + 1 :]
+
+
+def correct_spelling(text: str, words: list[str]) -> str:
+    """`text` with each word that is one typo away from exactly one of `words` (and is none of them) spelled
+    as that word: "delgation tool", "recieved", "inconsistancy" reach the patterns written for them."""
+    known = {w.lower() for w in words}
+
+    def fix(m: re.Match[str]) -> str:
+        word = m.group(0)
+        lower = word.lower()
+        if len(lower) < _SPELLING_MIN or lower in known:
+            return word
+        near = [w for w in known if _one_edit_apart(lower, w)]
+        return near[0] if len(near) == 1 else word
+
+    return _LETTERS.sub(fix, text) if known else text
 
 
 def expand_shorthand(text: str, shorthand: dict[str, str]) -> str:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from assistant.models import Answer, ToolCall
-from assistant.routing import plan_turn
+from assistant.routing import correct_spelling, plan_turn
 
 EVALS = Path(__file__).resolve().parents[2] / "evals"
 TODAY = date(2026, 3, 20)
@@ -110,6 +110,10 @@ def test_service_center_now_uses_the_clock_when_given() -> None:
         pytest.param("can i submit a help request after hours", id="help-request-how-to"),
         pytest.param("what tab does the enrollment dashboard open on", id="open-without-a-day"),
         pytest.param("what fields are required when I close out a CRW case", id="crw-fields"),
+        pytest.param("12/30 and 12/31 have longer hours for what deadline", id="why-longer-hours"),
+        pytest.param(
+            "app submitted 11/3 with a data inconsistency, when does the eligibility notice go out", id="app-date"
+        ),
     ],
 )
 def test_general_questions_go_to_the_documents(question: str) -> None:
@@ -196,6 +200,52 @@ def test_termination_after_an_rop_answer_continues_it() -> None:
     assert plan.calls[0].arguments == {"notice_date": "2026-02-02", "termination_date": "2026-05-11"}
 
 
+def test_a_question_about_her_between_keeps_the_rop_follow_up() -> None:
+    """A reply that changes the inconsistency continues the ROP answer across a question about the same consumer."""
+    history = [
+        _turn(
+            "income one, nod01 dated 1/5",
+            [("rop_calculator", {"notice_date": "2026-01-05", "inconsistency": "income"})],
+        ),
+        _turn("does she lose her whole plan or just the subsidy"),
+    ]
+    plan = plan_turn("and if it was a lawful presence one instead?", TODAY, history)
+    assert plan.calls[0].arguments == {"notice_date": "2026-01-05", "inconsistency": "lawful_presence"}
+
+
+def test_today_is_not_the_notice_date() -> None:
+    """ "is there still time today" asks about now: the termination date alone runs, with today, no notice date."""
+    plan = plan_turn("client got termed 1/10 for rop, is there still time today to get her reinstated?", TODAY, [])
+    assert plan.calls[0].arguments == {"termination_date": "2026-01-10", "today": "2026-03-20"}
+
+
+@pytest.mark.parametrize(
+    ("question", "tool"),
+    [
+        pytest.param(
+            "delgation tool gave me an error that shes on 2 cases", "delegation_result_explainer", id="delgation"
+        ),
+        pytest.param("she recieved the nod01 on 3/9, it was dated 3/2", "rop_calculator", id="recieved"),
+        pytest.param("escalted on 3/2, when should i hear back", "escalation_timeline", id="escalted"),
+    ],
+)
+def test_a_typo_in_a_pattern_word_still_routes(question: str, tool: str) -> None:
+    """A word one typo away from a word the patterns need reads as that word (routing.yaml `spelling`)."""
+    assert [c.name for c in plan_turn(question, TODAY, []).calls] == [tool]
+
+
+def test_spelling_corrects_only_one_typo_away_from_one_word() -> None:
+    """Exactly one edit (a swap counts as one) from exactly one listed word, seven letters or more; anything else
+    stays as typed."""
+    words = ["delegation", "received", "escalate", "escalated", "service"]
+    assert correct_spelling("Delgation and recieved", words) == "delegation and received"
+    assert correct_spelling("escalatd", words) == "escalatd"  # one edit from both escalate and escalated
+    assert correct_spelling("servce", words) == "servce"  # six letters: too short to guess
+    assert correct_spelling("delegations", words) == "delegation"
+    assert correct_spelling("delegate", words) == "delegate"  # two edits away
+    assert correct_spelling("received", []) == "received"
+
+
 def test_unrelated_turn_between_breaks_the_rop_follow_up() -> None:
     """A follow-up without ROP words only continues the turn right before it."""
     history = [
@@ -250,13 +300,18 @@ def test_delegation_message_extraction(question: str, message: str) -> None:
     assert plan.calls[0].arguments == {"message": message}
 
 
-def _fresh_dev_tools() -> list[dict[str, Any]]:
-    return [q for q in _jsonl("fresh/tool_questions.jsonl") if q["split"] == "dev"]
+def _dev_tools() -> list[dict[str, Any]]:
+    return [
+        q
+        for name in ("fresh", "holdout", "blind", "wild")
+        for q in _jsonl(f"{name}/tool_questions.jsonl")
+        if q["split"] == "dev"
+    ]
 
 
-@pytest.mark.parametrize("item", _fresh_dev_tools(), ids=lambda q: q["id"])
-def test_fresh_dev_tool_questions_route_with_their_arguments(item: dict[str, Any]) -> None:
-    """The fresh set's dev tool questions (enrollers' own wording) reach their tool with the expected arguments;
+@pytest.mark.parametrize("item", _dev_tools(), ids=lambda q: q["id"])
+def test_dev_tool_questions_route_with_their_arguments(item: dict[str, Any]) -> None:
+    """The fresh sets' dev tool questions (enrollers' own wording) reach their tool with the expected arguments;
     a question about now, asked with a clock, is checked at that moment."""
     today = date.fromisoformat(item["today"])
     now = datetime(today.year, today.month, today.day, 10, 30, tzinfo=PACIFIC) if item.get("now") else None
@@ -265,7 +320,7 @@ def test_fresh_dev_tool_questions_route_with_their_arguments(item: dict[str, Any
     assert call is not None, (plan.intent, plan.calls)
     expected = {k: str(v) for k, v in item["arguments"].items()}
     if now is not None:
-        assert call.arguments["at"].startswith(expected.pop("date"))
+        assert call.arguments["at"].startswith(expected.pop("date", item["today"]))
     assert expected.items() <= {k: str(v) for k, v in call.arguments.items()}.items()
 
 
