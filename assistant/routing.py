@@ -335,6 +335,10 @@ def _plan_rop(text: str, today: date, history: list[Answer], pending: dict[str, 
     )
     if not triggers and not continuing and not follows_up:
         return None
+    if not triggers and not continuing and not (inc_hits or terminated or mentions or _hits(rules.about_now, text)):
+        # "do i call the carrier for that?", "and what's that one called officially?" right after an ROP answer:
+        # nothing new for the calculator, so the same dates again would not answer it; the documents do.
+        return None
 
     found = [f for f in mentions if f.value is not None or f.problem]
     bad = next((f for f in found if f.problem), None)
@@ -617,7 +621,10 @@ def _document_query(text: str, history: list[Answer]) -> str:
     # "and by when?", "so how long": a reply this short names no subject of its own, so it refers back.
     elliptical = continues and len(words) <= _ELLIPTICAL_WORDS
     refers_back = elliptical or bool(_REFERS_BACK.search(text) or _CONSUMER_PRONOUN.search(text))
-    limit = _CONTINUED_WORDS if continues else _FOLLOWUP_WORDS
+    # Right after a tool answered about a consumer's case, a question that refers back ("if it runs out does he
+    # lose the plan or just the subsidy?") is about that case too, though longer than a bare follow-up.
+    after_tool = bool(history and history[-1].tool_calls)
+    limit = _CONTINUED_WORDS if continues or after_tool else _FOLLOWUP_WORDS
     if previous and refers_back and len(words) <= limit:
         return f"{previous} {text}"
     return text

@@ -213,6 +213,27 @@ def test_a_question_about_her_between_keeps_the_rop_follow_up() -> None:
     assert plan.calls[0].arguments == {"notice_date": "2026-01-05", "inconsistency": "lawful_presence"}
 
 
+def test_a_question_with_nothing_new_for_the_calculator_goes_to_the_documents() -> None:
+    """Right after an ROP answer, "do i call the carrier for that?" is searched with the ROP question (the same
+    dates again would not answer it); "is it too late now?" still runs the calculator, for today."""
+    history = [
+        _turn("termed 12/10 for rop, how long do we have", [("rop_calculator", {"termination_date": "2025-12-10"})])
+    ]
+    plan = plan_turn("do i call the carrier for that?", TODAY, history)
+    assert plan.intent == "documents"
+    assert plan.query == "termed 12/10 for rop, how long do we have do i call the carrier for that?"
+    again = plan_turn("is it too late now?", TODAY, history)
+    assert again.calls[0].arguments == {"termination_date": "2025-12-10", "today": "2026-03-20"}
+
+
+def test_a_longer_question_about_her_after_a_tool_answer_keeps_the_case() -> None:
+    """After a tool answer, a question about the same consumer is searched with the question before it."""
+    history = [_turn("nod01 1/15 ssn, days left rn", [("rop_calculator", {"notice_date": "2026-01-15"})])]
+    plan = plan_turn("if it runs out does he lose the plan or just the subsidy?", TODAY, history)
+    assert plan.query.startswith("nod01 1/15 ssn, days left rn ")
+    assert plan_turn("if it runs out does he lose the plan or just the subsidy?", TODAY, []).query.startswith("if")
+
+
 def test_today_is_not_the_notice_date() -> None:
     """ "is there still time today" asks about now: the termination date alone runs, with today, no notice date."""
     plan = plan_turn("client got termed 1/10 for rop, is there still time today to get her reinstated?", TODAY, [])
