@@ -142,6 +142,31 @@ def test_a_line_that_only_restates_the_question_gives_way_to_one_that_adds(monke
     assert compose_answer(question, [hit]).sentences[0].startswith("Provisioning calls are escalated")
 
 
+def test_a_where_question_leads_with_the_line_that_names_a_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Asked where something is, of two lines that match the question alike, the one that says where leads;
+    without the place weight the first would, and a question that is not "where" keeps the first."""
+    hit = FakeHit(
+        "deck.pdf",
+        "Webinar",
+        40,
+        "Toolkits are now searchable by any keyword.\nToolkits are found under the Quick Links.",
+    )
+    monkeypatch.setattr("assistant.composer._FOLLOW_SHARE", 0.0)
+    monkeypatch.setattr("assistant.composer._NOVELTY", 0.0)
+    monkeypatch.setattr("assistant.composer._PLACE_BONUS", 0.0)
+    first = compose_answer("where are the toolkits", [hit]).sentences[0]
+    assert first.startswith("Toolkits are now searchable")
+    monkeypatch.setattr("assistant.composer._PLACE_BONUS", 0.15)
+    assert compose_answer("where are the toolkits", [hit]).sentences[0].endswith("under the Quick Links.")
+    assert compose_answer("what about the toolkits", [hit]).sentences[0].startswith("Toolkits are now searchable")
+
+
+def test_two_supporting_sentences_at_most() -> None:
+    """The direct sentence and at most two more, however many lines the passage has."""
+    hit = FakeHit("deck.pdf", "Webinar", 7, " ".join(f"Line {n} says something about the workspace." for n in range(8)))
+    assert len(compose_answer("what does the workspace say", [hit]).sentences) == 3
+
+
 @pytest.mark.parametrize(
     ("text", "shown"),
     [
