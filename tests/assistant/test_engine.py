@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from assistant.engine import Assistant, EmptyQuestionError
+from assistant.engine import Assistant, EmptyQuestionError, assistant_texts
 from assistant.models import Citation, ToolCall
 from tests.assistant.fakes import FakeHit
 
@@ -222,3 +222,22 @@ def test_states_count_needs_a_number_near_the_counted_thing() -> None:
     far = "Photos of the storefront " + "word " * 20 + "within 45 days."
     assert not states_count("photos", far, 15)
     assert states_count("photos", far, 30)
+
+
+@pytest.mark.parametrize(
+    ("question", "passages", "unmet"),
+    [
+        pytest.param(
+            "average hold time on the agent sc line?", "Voice: Monday - Friday 8:00AM to 6:00PM.", True, id="none"
+        ),
+        pytest.param("what's the avg wait", "The average wait is under five minutes.", False, id="stated"),
+        pytest.param("how long is the rop", "Voice: Monday - Friday 8:00AM to 6:00PM.", False, id="not-asked"),
+    ],
+)
+def test_a_question_asking_for_an_average_needs_passages_that_state_one(
+    question: str, passages: str, unmet: bool
+) -> None:
+    """knowledge/assistant.yaml's answer type for an average: the toolkits state none, so asking for one
+    abstains unless the passages give one."""
+    kind = next(t for t in assistant_texts().abstain.answer_types if t.name == "an average")
+    assert kind.unmet(question, passages) is unmet

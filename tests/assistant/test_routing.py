@@ -112,6 +112,10 @@ def test_service_center_now_uses_the_clock_when_given() -> None:
         pytest.param("what fields are required when I close out a CRW case", id="crw-fields"),
         pytest.param("12/30 and 12/31 have longer hours for what deadline", id="why-longer-hours"),
         pytest.param(
+            "crw cases - do they auto close after some number of days if i dont touch them", id="crw-auto-close"
+        ),
+        pytest.param("whats the target avg resolution time for crw cases", id="crw-resolution-time"),
+        pytest.param(
             "app submitted 11/3 with a data inconsistency, when does the eligibility notice go out", id="app-date"
         ),
     ],
