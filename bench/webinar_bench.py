@@ -145,7 +145,8 @@ def tune() -> int:
     def score(half: str, params: GroupingParams) -> tuple[float, float]:
         texts, pairs = halves[half]
         vectors = question_vectors(texts, params, embed=lambda _texts: embedded[half])
-        return pairwise_scores(cluster(similarity_matrix(texts, vectors, params), params.threshold), pairs)
+        cut = params.threshold if params.threshold is not None else 0.0
+        return pairwise_scores(cluster(similarity_matrix(texts, vectors, params), cut), pairs)
 
     rows = []
     for weight, penalty, prior_weight in itertools.product((0.0, 0.1, 0.2), (0.0, 0.15, 0.3), (0, 10, 30)):
@@ -157,11 +158,11 @@ def tune() -> int:
     for half, (texts, pairs) in halves.items():
         print(f"{half}: {len(texts)} questions, {len(pairs)} labelled pairs ({sum(p[2] for p in pairs)} same)")
     print(f"{'devF1':>6} {'prec':>6} {'recall':>6} | {'test P':>6} {'test R':>6} | thresh terms numbers prior")
-    rows.sort(key=lambda r: (-r[0], r[3].threshold))
+    rows.sort(key=lambda r: (-r[0], r[3].threshold or 0.0))
     for f1, precision, recall, params in rows[:10]:
         test_p, test_r = score("test", params)
         print(
-            f"{f1:6.3f} {precision:6.3f} {recall:6.3f} | {test_p:6.3f} {test_r:6.3f} | {params.threshold:6.2f} "
+            f"{f1:6.3f} {precision:6.3f} {recall:6.3f} | {test_p:6.3f} {test_r:6.3f} | {params.threshold or 0.0:6.2f} "
             f"{params.term_weight:5.2f} {params.number_penalty:7.2f} {params.prior_weight:5.0f}"
         )
     return 0
@@ -185,6 +186,11 @@ def fit_logistic(x: Any, y: Any, sample: Any, l2: float = 0.01) -> Any:
     return w
 
 
+def _given(vectors: Any) -> Any:
+    """An `Embed` that returns vectors already computed (the questions and the prior, embedded once)."""
+    return lambda _texts: vectors
+
+
 def fit() -> int:
     """Fit the pair scorer on both dev halves, choose cut and linkage on them; print weights and every half's
     precision and recall (test halves never used to choose)."""
@@ -193,7 +199,11 @@ def fit() -> int:
 
     from bots.webinar.grouping import (
         HAND_THRESHOLD,
+        PASSAGE_NEIGHBOURS,
+        PASSAGE_THRESHOLD,
+        THRESHOLD,
         GroupingParams,
+        best_passages,
         cluster,
         embed_questions,
         embedded,
@@ -205,19 +215,26 @@ def fit() -> int:
         similarity_matrix,
     )
     from bots.webinar.grouping import NEIGHBOURS as SHIPPED_NEIGHBOURS
+    from ingest import ensure_builtin_index
+    from ingest.retrieval import Retriever
     from tests.bots.webinar.test_grouping import labelled_pairs
 
     files = {"topics": TOPICS, "blind": BLIND}
     prior = prior_questions()
+    index = Retriever.open(ensure_builtin_index(Path(tempfile.mkdtemp(prefix="webinar-fit-")) / "index"))
     sets: dict[tuple[str, str], Any] = {}
     for name, path in files.items():
         topics = yaml.safe_load(path.read_text(encoding="utf-8"))
         for half in ("dev", "test"):
             texts, pairs = labelled_pairs(topics, half)
-            vectors = embed_questions([*texts, *prior])
-            own, raw, prior_vectors, _ = embedded(texts, GroupingParams(), embed=lambda _t, v=vectors: v)
+            vectors: np.ndarray = embed_questions([*texts, *prior])
+            own, raw, prior_vectors, _ = embedded(texts, GroupingParams(), embed=_given(vectors))
             hand = similarity_matrix(texts, own, GroupingParams())
-            features = {k: pair_features(texts, own, raw, prior_vectors, prior, neighbours=k) for k in NEIGHBOURS}
+            passages = best_passages(texts, raw, index)
+            features = {
+                k: pair_features(texts, own, raw, prior_vectors, prior, neighbours=k, passages=passages)
+                for k in NEIGHBOURS
+            }
             sets[name, half] = (texts, pairs, features, hand)
             print(f"{name} {half}: {len(texts)} questions, {len(pairs)} pairs ({sum(p[2] for p in pairs)} same)")
     dev = [key for key in sets if key[1] == "dev"]
@@ -249,42 +266,52 @@ def fit() -> int:
                 rows.append((mean_f1, threshold, method))
         return max(rows, key=lambda r: (r[0], -r[1]))
 
-    everything = list(next(iter(sets.values()))[2][NEIGHBOURS[0]])
+    everything = [n for n in next(iter(sets.values()))[2][NEIGHBOURS[0]] if n != "same_passage"]
     candidates = [("all", everything, k) for k in NEIGHBOURS] + [
         ("no local", [n for n in everything if n != "local"], NEIGHBOURS[0]),
         ("cosines+actions", ["centred", "local", "action_conflict", "action_shared"], NEIGHBOURS[0]),
     ]
+    with_passages = [("all+passage", [*everything, "same_passage"], k) for k in NEIGHBOURS]
     print(f"\n{'features':16} neighbours {'devF1':>6} cut linkage")
-    best = None
-    for label, names, k in candidates:
+    best: dict[bool, Any] = {}
+    for label, names, k in candidates + with_passages:
         weights, bias = fitted(names, k)
         mean_f1, threshold, method = best_cut(weights, bias, k)
         print(f"{label:16} {k:10} {mean_f1:6.3f} {threshold:.2f} {method}")
-        if best is None or mean_f1 > best[0]:
-            best = (mean_f1, label, weights, bias, threshold, method, k)
-    assert best is not None
-    _, label, weights, bias, threshold, method, k = best
-    print(f"\nbest on dev: {label}, NEIGHBOURS = {k}, {method} linkage cut at {threshold}")
-    print(f"SCORER_WEIGHTS = {weights}\nSCORER_BIAS = {bias}\n")
-    defaults = GroupingParams()
-    for key, (_, pairs, by_k, hand) in sets.items():
-        fit_p, fit_r = scores(key, weights, bias, threshold, method, k=k)
-        shipped_sim = learned_similarity(by_k[SHIPPED_NEIGHBOURS])
-        shipped = pairwise_scores(cluster(shipped_sim, defaults.threshold, defaults.linkage), pairs)
-        old = pairwise_scores(cluster(hand, HAND_THRESHOLD, "complete"), pairs)
-        print(
-            f"{key[0]:6} {key[1]:4}: fitted P {fit_p:.3f} R {fit_r:.3f} | shipped P {shipped[0]:.3f} R "
-            f"{shipped[1]:.3f} | hand-weighted P {old[0]:.3f} R {old[1]:.3f}"
-        )
+        passage = "same_passage" in names
+        if passage not in best or mean_f1 > best[passage][0]:
+            best[passage] = (mean_f1, label, weights, bias, threshold, method, k)
+    for passage, prefix in ((False, "SCORER"), (True, "PASSAGE_SCORER")):
+        _, label, weights, bias, threshold, method, k = best[passage]
+        print(f"\nbest on dev: {label}, NEIGHBOURS = {k}, {method} linkage cut at {threshold}")
+        print(f"{prefix}_WEIGHTS = {weights}\n{prefix}_BIAS = {bias}\n")
+        defaults = GroupingParams()
+        for key, (_, pairs, by_k, hand) in sets.items():
+            fit_p, fit_r = scores(key, weights, bias, threshold, method, k=k)
+            chosen = by_k[PASSAGE_NEIGHBOURS if passage else SHIPPED_NEIGHBOURS]
+            if not passage:
+                chosen = {n: v for n, v in chosen.items() if n != "same_passage"}
+            shipped_sim = learned_similarity(chosen)
+            cut = PASSAGE_THRESHOLD if passage else THRESHOLD
+            shipped = pairwise_scores(cluster(shipped_sim, cut, defaults.linkage), pairs)
+            old = pairwise_scores(cluster(hand, HAND_THRESHOLD, "complete"), pairs)
+            print(
+                f"{key[0]:6} {key[1]:4}: fitted P {fit_p:.3f} R {fit_r:.3f} | shipped P {shipped[0]:.3f} R "
+                f"{shipped[1]:.3f} | hand-weighted P {old[0]:.3f} R {old[1]:.3f}"
+            )
     print("\nshipped defaults with retyped copies (as a chat repeats questions) added to each dev half:")
-    rng = random.Random(5)
-    for key in dev:
-        texts, pairs, _, _ = sets[key]
-        copies = [c for t in texts for c in (vary(t, rng) for _ in range(rng.randint(0, 3))) if c not in texts]
-        groups = group_texts([*texts, *copies])
-        kept = [members for members in ([m for m in g if m < len(texts)] for g in groups) if members]
-        precision, recall = pairwise_scores(kept, pairs)
-        print(f"{key[0]:6} {key[1]:4}: {len(copies)} copies, P {precision:.3f} R {recall:.3f} on the original pairs")
+    for given, about in ((None, "no index"), (index, "the built-in guides' index")):
+        rng = random.Random(5)
+        for key in dev:
+            texts, pairs, _, _ = sets[key]
+            copies = [c for t in texts for c in (vary(t, rng) for _ in range(rng.randint(0, 3))) if c not in texts]
+            groups = group_texts([*texts, *copies], index=given)
+            kept = [members for members in ([m for m in g if m < len(texts)] for g in groups) if members]
+            precision, recall = pairwise_scores(kept, pairs)
+            print(
+                f"{key[0]:6} {key[1]:4} ({about}): {len(copies)} copies, P {precision:.3f} R {recall:.3f} on the "
+                "original pairs"
+            )
     return 0
 
 
@@ -331,6 +358,13 @@ def main() -> int:
         t3 = time.perf_counter()
         answered = answer_groups(groups, assistant, today=None)
         t4 = time.perf_counter()
+    # The grouping again with the document index (same_passage; build_groups passes none): its cost alone.
+    from bots.webinar.grouping import group_texts
+    from ingest.retrieval import Retriever
+
+    t5 = time.perf_counter()
+    with_index = group_texts([q.text for q in intake.questions], index=Retriever.open(index))
+    t6 = time.perf_counter()
     results = {
         "questions_written": args.questions,
         "messages_written": written,
@@ -347,6 +381,8 @@ def main() -> int:
         "group_s": round(t3 - t2, 2),
         "answer_s": round(t4 - t3, 2),
         "total_s": round(t4 - t0, 2),
+        "groups_with_index": len(with_index),
+        "group_with_index_s": round(t6 - t5, 2),
         "peak_rss_mb_before_start": round(rss_before, 1),
         "peak_rss_mb_after_start": round(rss_started, 1),
         "peak_rss_mb": round(peak_rss_mb(), 1),

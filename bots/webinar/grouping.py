@@ -30,6 +30,18 @@ questions counted as retyped (0.758 at 3), stronger L2 (worse in 2-fold cross-va
 With retyped copies of the dev questions added (bench --fit), the original pairs keep 0.958 / 0.817 and 0.792 /
 0.592. Embedding the questions as typed instead of through `comparable` (shorthand and acronyms spelled out)
 loses on dev (0.711). test_grouping.py checks both banks' held-out test halves.
+
+With a document index (`group_texts(..., index=Retriever)`), one more feature: same_passage, both questions
+answered best by one passage (`best_passages`: the hybrid score search ranks by, for all questions in one matrix
+product), since a FAQ's duplicates are questions with one answer; its own scorer (`PASSAGE_SCORER_WEIGHTS`, 5
+neighbours, cut 0.40), fitted the same way with the built-in guides' index (knowledge/docs, 84 passages). Dev:
+topics 0.936 / 0.775, blind 0.841 / 0.685 (mean F1 0.802; with 2 neighbours 0.790); test: topics 0.880 / 0.815,
+blind 0.691 / 0.634. Without an index (or an empty one) the grouping is the scorer above, unchanged. Tried on dev
+and not kept (mean F1, 2 neighbours): overlap of the top 3 / 5 passages (0.763 / 0.777), rank-weighted top 3 / 5
+(0.753 / 0.761), the best passage's document instead of the passage (0.805 but 0.799 vs 0.817 in 3-fold
+cross-validation by topic within dev, where the passage won), similarity of the retrieval score profiles (0.756 -
+0.777), the router's intent differing (0.779), its tool call shared / conflicting (0.783), IDF-weighted soft term
+matching over MiniLM word vectors (0.751 - 0.770).
 """
 
 from __future__ import annotations
@@ -37,7 +49,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -60,6 +72,24 @@ SCORER_WEIGHTS: dict[str, float] = {
     "action_shared": 2.173,
 }
 SCORER_BIAS = 2.689
+#: The scorer used when the questions' best passages are known (`best_passages`, a document index given): the
+#: same features plus same_passage, fitted the same way with the built-in guides' index (knowledge/docs).
+PASSAGE_SCORER_WEIGHTS: dict[str, float] = {
+    "centred": 0.06,
+    "raw": -0.847,
+    "local": 5.792,
+    "idf": 2.955,
+    "jaccard": -5.632,
+    "number_conflict": -0.608,
+    "number_shared": 1.124,
+    "action_conflict": -0.196,
+    "action_shared": 2.29,
+    "same_passage": 0.963,
+}
+PASSAGE_SCORER_BIAS = 1.651
+#: The passage scorer's neighbourhood size and cut (average linkage), chosen with it on dev.
+PASSAGE_NEIGHBOURS = 5
+PASSAGE_THRESHOLD = 0.40
 #: How many nearest neighbours (among the batch and the prior questions) measure a question's local density.
 NEIGHBOURS = 2
 #: Two questions at least this close (centred cosine) are one question retyped, for `local_density` (no dev pair
@@ -78,6 +108,22 @@ PRIOR_WEIGHT = 10
 BATCH_FROM = 200
 
 Embed = Callable[[Sequence[str]], np.ndarray]
+
+
+class PassageIndex(Protocol):
+    """What `best_passages` reads of a document index (ingest.retrieval.Retriever has it all)."""
+
+    @property
+    def chunks(self) -> Sequence[Any]: ...  # each with .text
+    @property
+    def vectors(self) -> np.ndarray: ...
+    @property
+    def window_vectors(self) -> np.ndarray: ...
+    @property
+    def window_owner(self) -> np.ndarray: ...
+    @property
+    def bm25(self) -> Any: ...  # .scores(query) -> one BM25 score per chunk
+
 
 _STOP = frozenset(
     """a an the and or but if of to in on at for from by with about as into after before over under than then is
@@ -166,7 +212,8 @@ def key_terms(text: str) -> frozenset[str]:
 class GroupingParams:
     """The similarity's weights and the cut (defaults: the tuned values above)."""
 
-    threshold: float = THRESHOLD
+    #: None: the cut fitted with the scorer used (`THRESHOLD`, or `PASSAGE_THRESHOLD` with a document index).
+    threshold: float | None = None
     term_weight: float = TERM_WEIGHT
     number_penalty: float = NUMBER_PENALTY
     prior_weight: float = PRIOR_WEIGHT
@@ -270,6 +317,7 @@ def pair_features(
     prior_texts: Sequence[str],
     *,
     neighbours: int = NEIGHBOURS,
+    passages: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Every pair's features for the learned scorer (n x n matrices): `vectors` are the centred question vectors,
     `raw` the uncentred ones, `prior` the centred prior questions (their neighbours too) and `prior_texts` their
@@ -280,7 +328,8 @@ def pair_features(
     a question in a crowded corner of the subject needs more than its neighbours' similarity); idf: cosine of the
     key terms weighted by IDF over the batch and the prior; jaccard: of the key terms; number_conflict /
     number_shared: both name numbers or dates and share none / share one (dates normalised, `numbers_named`);
-    action_conflict / action_shared: the same for knowledge/webinar.yaml's `grouping_actions`."""
+    action_conflict / action_shared: the same for knowledge/webinar.yaml's `grouping_actions`; same_passage (only
+    with `passages`, each question's best passage from `best_passages`): both are answered best by one passage."""
     n = len(texts)
     cosine = vectors @ vectors.T
     compared = [comparable(t) for t in texts]
@@ -294,7 +343,7 @@ def pair_features(
     weighted /= np.maximum(np.linalg.norm(weighted, axis=1, keepdims=True), 1e-12)
     number_conflict, number_shared = _conflict_and_share([numbers_named(t) for t in compared])
     action_conflict, action_shared = _conflict_and_share(_actions_in(compared))
-    return {
+    features = {
         "centred": cosine,
         "raw": raw @ raw.T,
         "local": 2 * cosine - density[:, None] - density[None, :],
@@ -305,6 +354,35 @@ def pair_features(
         "action_conflict": action_conflict,
         "action_shared": action_shared,
     }
+    if passages is not None:
+        features["same_passage"] = (passages[:, None] == passages[None, :]).astype(np.float64)
+    return features
+
+
+def best_passages(texts: Sequence[str], raw: np.ndarray, index: PassageIndex) -> np.ndarray:
+    """Each question's best passage (a chunk number of `index`) by the hybrid score `Retriever.search` ranks by
+    (convex fusion of the dense and the BM25 score, short passages scaled down), for all questions at once: `raw`
+    are the questions' uncentred vectors, which are the query vectors search embeds (`comparable` is its
+    rewriting). Two questions one passage answers best have one answer: a FAQ's definition of a duplicate."""
+    from ingest.retrieval import CHUNK_VS_WINDOW, DENSE_WEIGHT, SHORT_POWER, SHORT_WORDS, normalize_query
+
+    whole = raw @ np.asarray(index.vectors).T
+    dense = whole
+    windows = np.asarray(index.window_vectors)
+    if len(windows):
+        owner = np.asarray(index.window_owner)
+        per_window = raw @ windows.T
+        best = np.full(whole.shape, -np.inf, dtype=np.float64)
+        for chunk in np.unique(owner):
+            best[:, chunk] = per_window[:, owner == chunk].max(1)
+        dense = np.where(np.isfinite(best), CHUNK_VS_WINDOW * whole + (1 - CHUNK_VS_WINDOW) * best, whole)
+    bm25 = np.stack([np.asarray(index.bm25.scores(normalize_query(t)), dtype=np.float64) for t in texts])
+    top = bm25.max(1, keepdims=True)
+    fused = DENSE_WEIGHT * dense + (1 - DENSE_WEIGHT) * bm25 / np.where(top > 0, top, 1.0)
+    words = np.array([len(c.text.split()) for c in index.chunks], dtype=np.float64)
+    fused = fused * np.minimum(1.0, words / SHORT_WORDS) ** SHORT_POWER
+    result: np.ndarray = np.argmax(fused, axis=1)
+    return result
 
 
 def learned_similarity(
@@ -312,8 +390,12 @@ def learned_similarity(
 ) -> np.ndarray:
     """The scorer's probability that each pair asks one question: logistic of the weighted features, and 0 for two
     questions no closer than typical enroller questions are (centred cosine at most 0: 3 of the 779 dev paraphrase
-    pairs), whatever the other features say: the scorer was fitted where that holds and must not extrapolate."""
-    weights = SCORER_WEIGHTS if weights is None else weights
+    pairs), whatever the other features say: the scorer was fitted where that holds and must not extrapolate.
+    Without `weights`, the passage scorer when the features hold same_passage, else the scorer without it."""
+    if weights is None:
+        with_passages = "same_passage" in features
+        weights = PASSAGE_SCORER_WEIGHTS if with_passages else SCORER_WEIGHTS
+        bias = (PASSAGE_SCORER_BIAS if with_passages else SCORER_BIAS) if bias is None else bias
     logit = sum(weight * features[name] for name, weight in weights.items()) + (SCORER_BIAS if bias is None else bias)
     probability = 1.0 / (1.0 + np.exp(-np.asarray(logit, dtype=np.float64)))
     result: np.ndarray = np.where(features["centred"] > 0, probability, 0.0)
@@ -383,25 +465,47 @@ def embedded(
     return (_around(own, mean) if len(own) else own), own, _around(others, mean), prior
 
 
-def pair_similarity(texts: Sequence[str], params: GroupingParams, embed: Embed = embed_questions) -> np.ndarray:
-    """The pairwise similarity the grouping cuts: the learned probability, or (learned=False) the hand-weighted
-    `similarity_matrix`."""
+def pair_similarity(
+    texts: Sequence[str],
+    params: GroupingParams,
+    embed: Embed = embed_questions,
+    index: PassageIndex | None = None,
+) -> np.ndarray:
+    """The pairwise similarity the grouping cuts: the learned probability (with same_passage when a document
+    `index` holding passages is given, else without it), or (learned=False) the hand-weighted `similarity_matrix`."""
+    return _scored(texts, params, embed, index)[0]
+
+
+def _scored(
+    texts: Sequence[str], params: GroupingParams, embed: Embed, index: PassageIndex | None
+) -> tuple[np.ndarray, float]:
+    """`pair_similarity` and the cut that goes with it (params.threshold, else the scorer's fitted cut)."""
     vectors, raw, prior, prior_texts = embedded(texts, params, embed)
     if not params.learned:
-        return similarity_matrix(texts, vectors, params)
-    return learned_similarity(pair_features(texts, vectors, raw, prior, prior_texts))
+        return similarity_matrix(texts, vectors, params), THRESHOLD if params.threshold is None else params.threshold
+    if index is None or not len(index.chunks) or np.asarray(index.vectors).shape[1:] != raw.shape[1:]:
+        features = pair_features(texts, vectors, raw, prior, prior_texts)
+        return learned_similarity(features), THRESHOLD if params.threshold is None else params.threshold
+    passages = best_passages(texts, raw, index)
+    features = pair_features(texts, vectors, raw, prior, prior_texts, neighbours=PASSAGE_NEIGHBOURS, passages=passages)
+    return learned_similarity(features), PASSAGE_THRESHOLD if params.threshold is None else params.threshold
 
 
 def group_texts(
-    texts: Sequence[str], *, params: GroupingParams | None = None, embed: Embed = embed_questions
+    texts: Sequence[str],
+    *,
+    params: GroupingParams | None = None,
+    embed: Embed = embed_questions,
+    index: PassageIndex | None = None,
 ) -> list[list[int]]:
-    """Indexes of `texts` grouped as near-duplicates, each group's most central member first."""
+    """Indexes of `texts` grouped as near-duplicates, each group's most central member first; with a document
+    `index` (an ingest.retrieval.Retriever), questions answered best by one passage are likelier one."""
     params = params or GroupingParams()
     if not texts:
         return []
-    scores = pair_similarity(texts, params, embed)
+    scores, cut = _scored(texts, params, embed, index)
     groups = []
-    for members in cluster(scores, params.threshold, params.linkage):
+    for members in cluster(scores, cut, params.linkage):
         centre = central_index(members, scores)
         groups.append([centre, *(m for m in members if m != centre)])
     return groups

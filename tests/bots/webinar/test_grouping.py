@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import itertools
 import random
+from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -13,6 +15,7 @@ import pytest
 from bots.webinar.grouping import (
     GroupingParams,
     actions_named,
+    best_passages,
     centred,
     cluster,
     group_texts,
@@ -24,15 +27,22 @@ from bots.webinar.grouping import (
     similarity_matrix,
 )
 
-#: What the grouping, fitted on the dev halves of both banks, reaches on topics.yaml's held-out test half (measured
-#: there: precision 0.868, recall 0.772; the hand-weighted method before it measured 0.854 / 0.827; the issue asks
-#: for 0.90 each: not reached). A little under the measured values, so a change that loses a few pairs fails.
+#: What the grouping (no document index), fitted on the dev halves of both banks, reaches on topics.yaml's held-out
+#: test half (measured there: precision 0.868, recall 0.772; the hand-weighted method before it measured 0.854 /
+#: 0.827; the issue asks for 0.90 each: not reached). A little under the measured values, so a change that loses a
+#: few pairs fails.
 MIN_PRECISION = 0.85
 MIN_RECALL = 0.75
 #: The same on topics_blind.yaml's held-out test half (measured: precision 0.680, recall 0.620; the hand-weighted
 #: method measured 0.613 / 0.601).
 MIN_BLIND_PRECISION = 0.66
 MIN_BLIND_RECALL = 0.60
+#: With the built-in guides' index (same_passage, the passage scorer), measured on the test halves: topics.yaml
+#: 0.880 / 0.815, topics_blind.yaml 0.691 / 0.634.
+MIN_INDEX_PRECISION = 0.86
+MIN_INDEX_RECALL = 0.79
+MIN_INDEX_BLIND_PRECISION = 0.67
+MIN_INDEX_BLIND_RECALL = 0.61
 
 
 def half_of(label: str) -> str:
@@ -153,6 +163,63 @@ def test_grouping_precision_and_recall_on_held_out_blind_pairs(topics_blind: dic
     print(f"blind test half: pairwise precision {precision:.3f} recall {recall:.3f} on {len(pairs)} pairs")
     assert precision >= MIN_BLIND_PRECISION
     assert recall >= MIN_BLIND_RECALL
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("bank", "min_precision", "min_recall"),
+    [
+        ("topics", MIN_INDEX_PRECISION, MIN_INDEX_RECALL),
+        ("topics_blind", MIN_INDEX_BLIND_PRECISION, MIN_INDEX_BLIND_RECALL),
+    ],
+)
+def test_grouping_with_an_index_on_held_out_pairs(
+    bank: str, min_precision: float, min_recall: float, builtin_index: Path, request: pytest.FixtureRequest
+) -> None:
+    """With the built-in guides' index, questions answered best by one passage are likelier one: both banks'
+    held-out test halves hold the passage scorer's measured level."""
+    from ingest.retrieval import Retriever
+
+    texts, pairs = labelled_pairs(request.getfixturevalue(bank), "test")
+    precision, recall = pairwise_scores(group_texts(texts, index=Retriever.open(builtin_index)), pairs)
+    print(f"{bank} test half with the index: pairwise precision {precision:.3f} recall {recall:.3f}")
+    assert precision >= min_precision
+    assert recall >= min_recall
+
+
+class _Index:
+    """A document index of three one-word passages (dense vectors on the axes, BM25 by the word)."""
+
+    def __init__(self) -> None:
+        from ingest.keyword import BM25Index
+
+        words = ["delegation", "storefront", "hours"]
+        self.chunks = [SimpleNamespace(text=f"{w} " * 10) for w in words]
+        self.vectors = np.eye(3, dtype=np.float32)
+        self.window_vectors = np.zeros((0, 3), dtype=np.float32)
+        self.window_owner = np.zeros(0, dtype=np.int64)
+        self.bm25 = BM25Index.build([c.text for c in self.chunks])
+
+
+def test_best_passages_and_same_passage() -> None:
+    """Each question's best passage by the fused score; same_passage marks the pairs one passage answers best;
+    no index (or an empty one) groups exactly as before."""
+    texts = ["delegation?", "storefront?", "delegation please", "hours?"]
+    raw = np.eye(3, dtype=np.float32)[[0, 1, 0, 2]]
+    passages = best_passages(texts, raw, _Index())
+    assert passages.tolist() == [0, 1, 0, 2]
+    features = pair_features(texts, raw, raw, np.zeros((0, 3)), [], passages=passages)
+    assert features["same_passage"][0, 2] == 1.0
+    assert features["same_passage"][0, 1] == 0.0
+    assert "same_passage" not in pair_features(texts, raw, raw, np.zeros((0, 3)), [])
+    empty = _Index()
+    empty.chunks = []
+    vectors = np.array([[1.0, 0.0], [0.99, 0.14], [0.0, 1.0]], dtype=np.float32)
+    params = GroupingParams(prior_weight=0)
+    embed = lambda given: vectors[: len(given)]  # noqa: E731
+    assert group_texts(["a b", "a c", "d e"], params=params, embed=embed, index=empty) == group_texts(
+        ["a b", "a c", "d e"], params=params, embed=embed
+    )
 
 
 def test_dates_are_compared_however_written() -> None:
