@@ -115,12 +115,20 @@ class Assistant:
         """Hybrid search over the index (opened on first use, so tool-only turns never load the model)."""
         if self._search is not None:
             return self._search(query, k)
+        retriever = self.retriever()
+        assert retriever is not None  # no injected search, so the index is opened
+        return list(retriever.search(query, k=k))
+
+    def retriever(self) -> Any | None:
+        """The document index this assistant answers from (opened on first use); None with an injected search."""
+        if self._search is not None:
+            return None
         with self._retriever_lock:
             if self._retriever is None:
                 from ingest.retrieval import Retriever
 
                 self._retriever = Retriever.open(self._index_dir)
-        return list(self._retriever.search(query, k=k))
+        return self._retriever
 
     def _term_index(self) -> Any | None:
         """The keyword index's term statistics (None with an injected search function)."""

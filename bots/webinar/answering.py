@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from assistant.models import AskRequest
-from bots.webinar.grouping import Embed, GroupingParams, embed_questions, group_texts
+from bots.webinar.grouping import Embed, GroupingParams, embed_questions, fitted_index, group_texts
 from bots.webinar.intake import Intake
 from bots.webinar.models import Group, Question, WebinarReport
 
@@ -15,11 +15,17 @@ Progress = Callable[[int, int], None]
 
 
 def build_groups(
-    questions: Sequence[Question], *, params: GroupingParams | None = None, embed: Embed = embed_questions
+    questions: Sequence[Question],
+    *,
+    params: GroupingParams | None = None,
+    embed: Embed = embed_questions,
+    index: Any | None = None,
 ) -> list[Group]:
-    """Near-duplicate questions as groups (representative first), most asked first: askers plus upvotes."""
+    """Near-duplicate questions as groups (representative first), most asked first: askers plus upvotes. With
+    the built-in guides' index, questions one passage answers best are likelier one group (`fitted_index`)."""
     groups = []
-    for members in group_texts([q.text for q in questions], params=params, embed=embed):
+    passages = fitted_index(index) if index is not None else None
+    for members in group_texts([q.text for q in questions], params=params, embed=embed, index=passages):
         askers = sum(questions[i].askers for i in members)
         upvotes = sum(questions[i].upvotes for i in members)
         groups.append(
@@ -74,6 +80,7 @@ def build_report(
     embed: Embed = embed_questions,
 ) -> WebinarReport:
     """The whole run: groups answered (relative to `today`, else the webinar's date), dropped messages listed."""
-    groups = build_groups(intake.questions, embed=embed)
+    retriever = getattr(assistant, "retriever", None)
+    groups = build_groups(intake.questions, embed=embed, index=retriever() if callable(retriever) else None)
     groups = answer_groups(groups, assistant, today=today or intake.info.date, progress=progress, known=known)
     return WebinarReport(webinar=intake.info, groups=groups, dropped=intake.dropped)

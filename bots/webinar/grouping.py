@@ -359,6 +359,20 @@ def pair_features(
     return features
 
 
+def fitted_index(index: Any) -> PassageIndex | None:
+    """`index` when the passage scorer was fitted for it (it holds the built-in guides, knowledge/docs, and
+    nothing else, as `make run` indexes them); else None, and the grouping uses the scorer without passages. With
+    the three source PDFs indexed instead, same_passage lowered both banks' dev F1 (topics 0.938/0.799 ->
+    0.912/0.799, blind 0.792/0.631 -> 0.735/0.592), so it is not used with another index."""
+    from knowledge import DOCS_DIR
+
+    chunks = getattr(index, "chunks", None)
+    if not chunks or not all(hasattr(index, name) for name in ("vectors", "window_vectors", "window_owner", "bm25")):
+        return None
+    guides = {p.name for p in DOCS_DIR.iterdir()}
+    return index if {str(c.source) for c in chunks} <= guides else None
+
+
 def best_passages(texts: Sequence[str], raw: np.ndarray, index: PassageIndex) -> np.ndarray:
     """Each question's best passage (a chunk number of `index`) by the hybrid score `Retriever.search` ranks by
     (convex fusion of the dense and the BM25 score, short passages scaled down), for all questions at once: `raw`

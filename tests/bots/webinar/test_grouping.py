@@ -18,6 +18,7 @@ from bots.webinar.grouping import (
     best_passages,
     centred,
     cluster,
+    fitted_index,
     group_texts,
     key_terms,
     local_density,
@@ -220,6 +221,43 @@ def test_best_passages_and_same_passage() -> None:
     assert group_texts(["a b", "a c", "d e"], params=params, embed=embed, index=empty) == group_texts(
         ["a b", "a c", "d e"], params=params, embed=embed
     )
+
+
+def test_the_passage_scorer_is_used_only_with_the_built_in_guides() -> None:
+    """The passage scorer was fitted on the built-in guides' index: an index that holds only those guides gets
+    it; one with another source (the toolkit PDFs) or without the dense and keyword parts does not."""
+    guides = _Index()
+    for chunk, name in zip(
+        guides.chunks, ["delegation-tool.md", "rop-timeline.md", "service-center-hours.md"], strict=True
+    ):
+        chunk.source = name
+    assert fitted_index(guides) is guides
+    guides.chunks[0].source = "Understanding_ROP_and_Auto_Discontinuance.pdf"
+    assert fitted_index(guides) is None
+    assert fitted_index(SimpleNamespace(chunks=[SimpleNamespace(source="rop-timeline.md", text="x")])) is None
+
+
+def test_a_report_groups_with_the_assistants_own_index(builtin_index: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`build_report` hands the assistant's own index to the grouping (the passage scorer then applies: it holds
+    the built-in guides), and the report's groups are the ones the grouping made with it."""
+    from assistant.engine import Assistant
+    from bots.webinar import answering
+    from bots.webinar.intake import Intake
+    from bots.webinar.models import Question, WebinarInfo
+
+    seen: list[Any] = []
+
+    def spy(texts: Any, **kwargs: Any) -> Any:
+        seen.append(kwargs.get("index"))
+        return group_texts(texts, **kwargs)
+
+    monkeypatch.setattr(answering, "group_texts", spy)
+    texts = ["when does the nod03 go out", "nod03 timing?", "is the sc open on thanksgiving", "sc hours thanksgiving"]
+    intake = Intake(info=WebinarInfo(), questions=[Question(text=t) for t in texts], dropped=[])
+    with Assistant(index_dir=builtin_index) as assistant:
+        report = answering.build_report(intake, assistant)
+        assert seen == [assistant.retriever()]
+    assert sorted(q for g in report.groups for q in g.questions) == sorted(texts)
 
 
 def test_dates_are_compared_however_written() -> None:
