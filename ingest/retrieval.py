@@ -21,6 +21,7 @@ from ingest.chunking import Chunk
 from ingest.glossary import Glossary, expand_query, glossary, normalize_query
 from ingest.index import BM25_FILE, GenerationData, IndexProblem, current_generation, load_generation
 from ingest.keyword import BM25Index
+from ingest.spelling import Speller
 
 if TYPE_CHECKING:
     from ingest.store_chroma import ChromaServerIndex
@@ -38,6 +39,8 @@ log = logging.getLogger("enroller.retrieval")
 DENSE_WEIGHT = 0.6
 CHUNK_VS_WINDOW = 0.5
 RRF_K = 60
+#: Whether a query's typos are read as the index's words before searching (`ingest/spelling.py`).
+RESPELL = True
 # A passage of fewer words than this is a slide title or a screenshot's labels ("Start New Application"):
 # it matches every question on its topic, yet the answer is on the slides after it. Its fused score is
 # scaled by (words / SHORT_WORDS) ** SHORT_POWER. Measured on the fresh and holdout dev splits and the
@@ -86,6 +89,15 @@ class Retriever:
         self.fusion: Fusion = fusion
         words = np.array([len(c.text.split()) for c in self.chunks], dtype=np.float64)
         self._brevity = np.minimum(1.0, words / SHORT_WORDS) ** SHORT_POWER
+        self._speller: Speller | None = None
+        #: Read a query's typos as the index's words ("sumary emial"); `ingest/spelling.py`.
+        self.respell = RESPELL
+
+    @property
+    def speller(self) -> Speller:
+        if self._speller is None:
+            self._speller = Speller(c.text for c in self.chunks)
+        return self._speller
 
     @classmethod
     def open(cls, index_dir: Path, *, fusion: Fusion = "convex") -> Retriever:
@@ -106,6 +118,8 @@ class Retriever:
         # Expansions help the embedding (MiniLM may not know "NOD01"), but in BM25 they pull every page that
         # spells the acronym out above the page that answers: measured, keywords match the raw question best.
         query = normalize_query(query)
+        if self.respell:
+            query = self.speller.correct(query)
         bm25 = self.bm25.scores(query)
         dense = np.zeros(len(self.chunks), dtype=np.float32)
         if mode != "bm25":
