@@ -296,12 +296,13 @@ class Assistant:
         # Search with the conversation, but compose and judge the answer against the question asked now.
         # Subject coverage needs the word-frequency tables (~0.5 s to load): only measured while it is in use.
         terms = self._term_index() if self.texts.abstain.min_coverage > 0 else None
-        signals = abstain_signals(plan.focus or plan.query, hits, terms)
+        # The search read the question's typos as the index's words; so do the composer and the judgement.
+        signals = abstain_signals(self._respelled(plan.focus or plan.query), hits, terms)
         reason = signals.abstain_reason(self.texts.abstain)
         if reason is not None and plan.focus and plan.focus != plan.query:
             # "any tips so this doesn't happen again?": the follow-up alone names nothing the passages hold;
             # its subject is in the question before it, which the search already used.
-            with_context = abstain_signals(plan.query, hits, terms)
+            with_context = abstain_signals(self._respelled(plan.query), hits, terms)
             if with_context.abstain_reason(self.texts.abstain) is None:
                 signals, reason = with_context, None
         if reason is not None:
@@ -310,6 +311,12 @@ class Assistant:
             return None
         ctx.trace.append(TraceStep(step="compose", detail=signals.describe()))
         return signals.composition
+
+    def _respelled(self, text: str) -> str:
+        """`text` with its typos read as the index's words, as the search read them (ingest/spelling.py)."""
+        retriever = self._retriever
+        speller = getattr(retriever, "speller", None) if getattr(retriever, "respell", False) else None
+        return str(speller.correct(text)) if speller is not None else text
 
     def _fallback(self, ctx: TurnContext, errors: Sequence[str]) -> Answer:
         draft = _Draft()

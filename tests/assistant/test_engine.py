@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from assistant.engine import Assistant, EmptyQuestionError, assistant_texts
-from assistant.models import Citation, ToolCall
+from assistant.models import AskRequest, Citation, ToolCall
 from tests.assistant.fakes import FakeHit
 
 TODAY = date(2026, 1, 5)
@@ -241,3 +241,14 @@ def test_a_question_asking_for_an_average_needs_passages_that_state_one(
     abstains unless the passages give one."""
     kind = next(t for t in assistant_texts().abstain.answer_types if t.name == "an average")
     assert kind.unmet(question, passages) is unmet
+
+
+def test_a_misspelt_question_gets_the_answer_the_spelt_one_does(builtin_index: Path) -> None:
+    """The search reads "sumary emial" as the index's "summary email", and so do the composer and the abstention
+    judgement: the answer is the same as for the question spelt right (it differs when only the search reads it)."""
+    with Assistant(index_dir=builtin_index) as assistant:
+        spelt = assistant.ask(AskRequest(question="where do i find the daily summary email")).answer
+        typed = assistant.ask(AskRequest(question="where do i find the daily sumary emial")).answer
+        assert typed == spelt
+        assistant._respelled = lambda text: text  # type: ignore[method-assign]
+        assert assistant.ask(AskRequest(question="where do i find the daily sumary emial")).answer != spelt
