@@ -16,6 +16,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from assistant.dates import FoundDate, parse_dates
 from assistant.models import Answer
+from ingest.spelling import one_edit
 from ingest.text import replace_words
 from tools.facts import knowledge_file, load_facts
 
@@ -576,21 +577,6 @@ _SPELLING_MIN = 7
 _LETTERS = re.compile(r"[A-Za-z]+")
 
 
-def _one_edit_apart(a: str, b: str) -> bool:
-    """Whether `a` becomes `b` by one inserted, deleted or replaced letter, or two neighbours swapped."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        diff = [i for i in range(len(a)) if a[i] != b[i]]
-        if len(diff) == 1:
-            return True
-        swapped = len(diff) == 2 and diff[1] == diff[0] + 1
-        return swapped and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
-    short, long = (a, b) if len(a) < len(b) else (b, a)
-    i = next((n for n in range(len(short)) if short[n] != long[n]), len(short))
-    return short[i:] == long[i + 1 :]
-
-
 def correct_spelling(text: str, words: list[str]) -> str:
     """`text` with each word that is one typo away from exactly one of `words` (and is none of them) spelled
     as that word: "delgation tool", "recieved", "inconsistancy" reach the patterns written for them."""
@@ -601,7 +587,8 @@ def correct_spelling(text: str, words: list[str]) -> str:
         lower = word.lower()
         if len(lower) < _SPELLING_MIN or lower in known:
             return word
-        near = [w for w in known if _one_edit_apart(lower, w)]
+        edits = one_edit(lower)
+        near = [w for w in known if w in edits]
         return near[0] if len(near) == 1 else word
 
     return _LETTERS.sub(fix, text) if known else text

@@ -29,7 +29,7 @@ def _zipf(word: str) -> float:
     return float(zipf_frequency(word, "en"))
 
 
-def _one_edit(word: str) -> set[str]:
+def one_edit(word: str) -> set[str]:
     """Every string one edit from `word` (Norvig's four edits)."""
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
     deletes = {a + b[1:] for a, b in splits if b}
@@ -49,7 +49,7 @@ class Speller:
         lower = word.lower()
         if len(lower) < MIN_LETTERS or lower in self.counts or _zipf(lower) >= COMMON_ZIPF:
             return word
-        near = [w for w in _one_edit(lower) if w in self.counts and len(w) >= MIN_LETTERS]
+        near = [w for w in one_edit(lower) if w in self.counts and len(w) >= MIN_LETTERS]
         if not near:
             return word
         return max(near, key=lambda w: (self.counts[w], w))
