@@ -10,7 +10,7 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -111,37 +111,56 @@ class Retriever:
     def __len__(self) -> int:
         return len(self.chunks)
 
+    def keyword_query(self, query: str) -> str:
+        """`query` as BM25 reads it: normalised, its typos read as the index's words."""
+        query = normalize_query(query)
+        return self.speller.correct(query) if self.respell else query
+
+    def dense_scores(self, queries: np.ndarray) -> np.ndarray:
+        """Each query vector's similarity to each chunk (rows: queries): the whole chunk's cosine blended with
+        its best window's."""
+        whole = queries @ self.vectors.T
+        if not len(self.window_vectors):
+            return whole
+        best_window = np.full(whole.shape, -1.0, dtype=whole.dtype)
+        # Each chunk's best window, per query (the transposed view writes into best_window).
+        np.maximum.at(best_window.T, self.window_owner, (queries @ self.window_vectors.T).T)
+        return np.where(best_window > -1.0, CHUNK_VS_WINDOW * whole + (1 - CHUNK_VS_WINDOW) * best_window, whole)
+
+    def fuse(self, dense: np.ndarray, bm25: np.ndarray) -> np.ndarray:
+        """The hybrid score search ranks by, one row per query: dense and BM25 fused (convex, BM25 scaled by
+        the row's best, or reciprocal rank), short passages scaled down."""
+        if self.fusion == "rrf":
+            fused = np.stack([_rrf(d, b) for d, b in zip(dense, bm25, strict=True)])
+        else:
+            top = bm25.max(axis=1, keepdims=True)
+            fused = DENSE_WEIGHT * dense + (1 - DENSE_WEIGHT) * (bm25 / np.where(top > 0, top, 1.0))
+        return np.asarray(fused * self._brevity, dtype=np.float64)
+
+    def hybrid_scores(self, queries: Sequence[str], vectors: np.ndarray) -> np.ndarray:
+        """`fuse` for many queries at once, given their vectors (rows: queries, columns: chunks)."""
+        bm25 = np.stack([np.asarray(self.bm25.scores(self.keyword_query(q)), dtype=np.float64) for q in queries])
+        return self.fuse(self.dense_scores(vectors), bm25)
+
     def search(self, query: str, k: int = 5, mode: Mode = "hybrid") -> list[Hit]:
         """The `k` best chunks for `query`."""
         if not query.strip() or not self.chunks:
             return []
         # Expansions help the embedding (MiniLM may not know "NOD01"), but in BM25 they pull every page that
         # spells the acronym out above the page that answers: measured, keywords match the raw question best.
-        query = normalize_query(query)
-        if self.respell:
-            query = self.speller.correct(query)
+        query = self.keyword_query(query)
         bm25 = self.bm25.scores(query)
         dense = np.zeros(len(self.chunks), dtype=np.float32)
         if mode != "bm25":
             from ingest.embedding import embed_query
 
-            q = embed_query(expand_query(query))
-            best_window = np.full(len(self.chunks), -1.0, dtype=np.float32)
-            if len(self.window_vectors):
-                np.maximum.at(best_window, self.window_owner, self.window_vectors @ q)
-            whole = self.vectors @ q
-            dense = np.where(best_window > -1.0, CHUNK_VS_WINDOW * whole + (1 - CHUNK_VS_WINDOW) * best_window, whole)
+            dense = self.dense_scores(embed_query(expand_query(query))[None, :])[0]
         if mode == "bm25":
             fused = bm25.astype(np.float64)
         elif mode == "dense":
             fused = dense.astype(np.float64)
-        elif self.fusion == "rrf":
-            fused = _rrf(dense, bm25)
         else:
-            top = float(bm25.max())
-            fused = DENSE_WEIGHT * dense + (1 - DENSE_WEIGHT) * (bm25 / top if top > 0 else bm25)
-        if mode == "hybrid":
-            fused = fused * self._brevity
+            fused = self.fuse(dense[None, :], np.asarray(bm25)[None, :])[0]
         order = np.argsort(-fused, kind="stable")[:k]
         return [
             Hit(

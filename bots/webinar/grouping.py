@@ -111,18 +111,14 @@ Embed = Callable[[Sequence[str]], np.ndarray]
 
 
 class PassageIndex(Protocol):
-    """What `best_passages` reads of a document index (ingest.retrieval.Retriever has it all)."""
+    """What `best_passages` reads of a document index (ingest.retrieval.Retriever has it)."""
 
     @property
-    def chunks(self) -> Sequence[Any]: ...  # each with .text
+    def chunks(self) -> Sequence[Any]: ...  # each with .source
     @property
-    def vectors(self) -> np.ndarray: ...
-    @property
-    def window_vectors(self) -> np.ndarray: ...
-    @property
-    def window_owner(self) -> np.ndarray: ...
-    @property
-    def bm25(self) -> Any: ...  # .scores(query) -> one BM25 score per chunk
+    def vectors(self) -> np.ndarray: ...  # one row per chunk
+
+    def hybrid_scores(self, queries: Sequence[str], vectors: np.ndarray) -> np.ndarray: ...
 
 
 _STOP = frozenset(
@@ -367,7 +363,7 @@ def fitted_index(index: Any) -> PassageIndex | None:
     from knowledge import DOCS_DIR
 
     chunks = getattr(index, "chunks", None)
-    if not chunks or not all(hasattr(index, name) for name in ("vectors", "window_vectors", "window_owner", "bm25")):
+    if not chunks or not hasattr(index, "hybrid_scores"):
         return None
     guides = {p.name for p in DOCS_DIR.iterdir()}
     return index if {str(c.source) for c in chunks} <= guides else None
@@ -375,27 +371,10 @@ def fitted_index(index: Any) -> PassageIndex | None:
 
 def best_passages(texts: Sequence[str], raw: np.ndarray, index: PassageIndex) -> np.ndarray:
     """Each question's best passage (a chunk number of `index`) by the hybrid score `Retriever.search` ranks by
-    (convex fusion of the dense and the BM25 score, short passages scaled down), for all questions at once: `raw`
-    are the questions' uncentred vectors, which are the query vectors search embeds (`comparable` is its
-    rewriting). Two questions one passage answers best have one answer: a FAQ's definition of a duplicate."""
-    from ingest.retrieval import CHUNK_VS_WINDOW, DENSE_WEIGHT, SHORT_POWER, SHORT_WORDS, normalize_query
-
-    whole = raw @ np.asarray(index.vectors).T
-    dense = whole
-    windows = np.asarray(index.window_vectors)
-    if len(windows):
-        owner = np.asarray(index.window_owner)
-        per_window = raw @ windows.T
-        best = np.full(whole.shape, -np.inf, dtype=np.float64)
-        for chunk in np.unique(owner):
-            best[:, chunk] = per_window[:, owner == chunk].max(1)
-        dense = np.where(np.isfinite(best), CHUNK_VS_WINDOW * whole + (1 - CHUNK_VS_WINDOW) * best, whole)
-    bm25 = np.stack([np.asarray(index.bm25.scores(normalize_query(t)), dtype=np.float64) for t in texts])
-    top = bm25.max(1, keepdims=True)
-    fused = DENSE_WEIGHT * dense + (1 - DENSE_WEIGHT) * bm25 / np.where(top > 0, top, 1.0)
-    words = np.array([len(c.text.split()) for c in index.chunks], dtype=np.float64)
-    fused = fused * np.minimum(1.0, words / SHORT_WORDS) ** SHORT_POWER
-    result: np.ndarray = np.argmax(fused, axis=1)
+    (`Retriever.hybrid_scores`), for all questions at once: `raw` are the questions' uncentred vectors, which are
+    the query vectors search embeds (`comparable` is its rewriting). Two questions one passage answers best have
+    one answer: a FAQ's definition of a duplicate."""
+    result: np.ndarray = np.argmax(index.hybrid_scores(texts, raw), axis=1)
     return result
 
 

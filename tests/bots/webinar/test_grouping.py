@@ -188,18 +188,20 @@ def test_grouping_with_an_index_on_held_out_pairs(
     assert recall >= min_recall
 
 
-class _Index:
+def _fake_index() -> Any:
     """A document index of three one-word passages (dense vectors on the axes, BM25 by the word)."""
+    from ingest.keyword import BM25Index
+    from ingest.retrieval import Retriever
 
-    def __init__(self) -> None:
-        from ingest.keyword import BM25Index
-
-        words = ["delegation", "storefront", "hours"]
-        self.chunks = [SimpleNamespace(text=f"{w} " * 10) for w in words]
-        self.vectors = np.eye(3, dtype=np.float32)
-        self.window_vectors = np.zeros((0, 3), dtype=np.float32)
-        self.window_owner = np.zeros(0, dtype=np.int64)
-        self.bm25 = BM25Index.build([c.text for c in self.chunks])
+    words = ["delegation", "storefront", "hours"]
+    chunks = [SimpleNamespace(text=f"{w} " * 10) for w in words]
+    data = SimpleNamespace(
+        chunks=chunks,
+        vectors=np.eye(3, dtype=np.float32),
+        window_vectors=np.zeros((0, 3), dtype=np.float32),
+        window_owner=np.zeros(0, dtype=np.int64),
+    )
+    return Retriever(data, BM25Index.build([c.text for c in chunks]))
 
 
 def test_best_passages_and_same_passage() -> None:
@@ -207,13 +209,13 @@ def test_best_passages_and_same_passage() -> None:
     no index (or an empty one) groups exactly as before."""
     texts = ["delegation?", "storefront?", "delegation please", "hours?"]
     raw = np.eye(3, dtype=np.float32)[[0, 1, 0, 2]]
-    passages = best_passages(texts, raw, _Index())
+    passages = best_passages(texts, raw, _fake_index())
     assert passages.tolist() == [0, 1, 0, 2]
     features = pair_features(texts, raw, raw, np.zeros((0, 3)), [], passages=passages)
     assert features["same_passage"][0, 2] == 1.0
     assert features["same_passage"][0, 1] == 0.0
     assert "same_passage" not in pair_features(texts, raw, raw, np.zeros((0, 3)), [])
-    empty = _Index()
+    empty = _fake_index()
     empty.chunks = []
     vectors = np.array([[1.0, 0.0], [0.99, 0.14], [0.0, 1.0]], dtype=np.float32)
     params = GroupingParams(prior_weight=0)
@@ -226,7 +228,7 @@ def test_best_passages_and_same_passage() -> None:
 def test_the_passage_scorer_is_used_only_with_the_built_in_guides() -> None:
     """The passage scorer was fitted on the built-in guides' index: an index that holds only those guides gets
     it; one with another source (the toolkit PDFs) or without the dense and keyword parts does not."""
-    guides = _Index()
+    guides = _fake_index()
     for chunk, name in zip(
         guides.chunks, ["delegation-tool.md", "rop-timeline.md", "service-center-hours.md"], strict=True
     ):
