@@ -133,19 +133,21 @@ def _build(year: int | None, month: int, day: int, today: date, direction: Direc
 _HOLIDAY_SHIFT = re.compile(r"(?:\bthe )?\bday (after|before)\s+$", re.IGNORECASE)
 
 
-def _add_span(found: list[FoundDate], start: int, end: int, text: str, value: date) -> None:
-    if any(not (end <= f.start or start >= f.end) for f in found):
-        return
-    found.append(FoundDate(start, end, text[start:end].strip(), value, None, False))
-
-
 def _add(
-    found: list[FoundDate], match: re.Match[str], value: date | None, problem: str | None, *, has_year: bool
+    found: list[FoundDate],
+    match: re.Match[str],
+    value: date | None,
+    problem: str | None,
+    *,
+    has_year: bool,
+    start: int | None = None,
 ) -> None:
-    start, end = match.span()
+    """Record `match` (from `start`, when words before it belong to the mention) unless it overlaps one found."""
+    start = match.start() if start is None else start
+    end = match.end()
     if any(not (end <= f.start or start >= f.end) for f in found):
         return  # an earlier, more specific pattern already claimed this text
-    found.append(FoundDate(start, end, match.group(0).strip(), value, problem, has_year))
+    found.append(FoundDate(start, end, match.string[start:end].strip(), value, problem, has_year))
 
 
 def parse_dates(text: str, today: date, direction: Direction = "past") -> list[FoundDate]:
@@ -174,7 +176,7 @@ def parse_dates(text: str, today: date, direction: Direction = "past") -> list[F
             shift = _HOLIDAY_SHIFT.search(text[: m.start()])
             if shift is not None:
                 step = 1 if shift.group(1).lower() == "after" else -1
-                _add_span(found, shift.start(), m.end(), text, value + timedelta(days=step))
+                _add(found, m, value + timedelta(days=step), None, has_year=False, start=shift.start())
                 continue
             _add(found, m, value, None, has_year=False)
     for m in _NUMERIC.finditer(text):
