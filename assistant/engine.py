@@ -314,9 +314,8 @@ class Assistant:
 
     def _respelled(self, text: str) -> str:
         """`text` with its typos read as the index's words, as the search read them (ingest/spelling.py)."""
-        retriever = self._retriever
-        speller = getattr(retriever, "speller", None) if getattr(retriever, "respell", False) else None
-        return str(speller.correct(text)) if speller is not None else text
+        respelled = getattr(self._retriever, "respelled", None)  # None with an injected search
+        return str(respelled(text)) if respelled is not None else text
 
     def _fallback(self, ctx: TurnContext, errors: Sequence[str]) -> Answer:
         draft = _Draft()

@@ -111,10 +111,13 @@ class Retriever:
     def __len__(self) -> int:
         return len(self.chunks)
 
+    def respelled(self, text: str) -> str:
+        """`text` with its typos read as the index's words (when `respell` is on)."""
+        return self.speller.correct(text) if self.respell else text
+
     def keyword_query(self, query: str) -> str:
         """`query` as BM25 reads it: normalised, its typos read as the index's words."""
-        query = normalize_query(query)
-        return self.speller.correct(query) if self.respell else query
+        return self.respelled(normalize_query(query))
 
     def dense_scores(self, queries: np.ndarray) -> np.ndarray:
         """Each query vector's similarity to each chunk (rows: queries): the whole chunk's cosine blended with
@@ -254,6 +257,10 @@ class ServerRetriever:
 
     def __len__(self) -> int:
         return len(self.chunks)
+
+    def respelled(self, text: str) -> str:
+        """`text` with its typos read as the words of the generation in memory (as its search reads them)."""
+        return self._current.respelled(text) if self._current is not None else text
 
     def search(self, query: str, k: int = 5, mode: Mode = "hybrid") -> list[Hit]:
         """The `k` best chunks of the generation in memory (after following the pointer if it is time)."""
