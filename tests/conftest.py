@@ -13,7 +13,7 @@ import pytest
 
 from assistant.settings import get_settings
 from tests.corpus import corpus_or_skip
-from tools.facts import use_knowledge_dir
+from tools.facts import knowledge_dir_override, use_knowledge_dir
 
 
 def _is_loopback(address: Any) -> bool:
@@ -61,7 +61,8 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
-    use_knowledge_dir(None)  # a test that installed operator overrides leaves the shipped knowledge behind
+    if knowledge_dir_override() is not None:  # a test that installed operator overrides leaves the shipped ones
+        use_knowledge_dir(None)
 
 
 #: Fixtures that load the embedding model or build a real index: a test using one is `slow` by definition,
@@ -69,11 +70,54 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
 _SLOW_FIXTURES = {"corpus_index", "builtin_index", "default_index"}
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test that uses a model-loading fixture as slow."""
+#: Folders (under tests/) whose tests start real servers: uvicorn on 127.0.0.1, a fake Slack Web API, worker
+#: processes, a throwaway PostgreSQL or a Chroma server.
+_INTEGRATION_FOLDERS = {("production",), ("bots", "http"), ("bots", "slack")}
+#: Fixtures that start PostgreSQL or a local HTTP server.
+_INTEGRATION_FIXTURES = {"postgres_server", "postgres_url", "openai_stub"}
+_TESTS = Path(__file__).parent
+
+
+def _is_integration(item: pytest.Item) -> bool:
+    parts = item.path.relative_to(_TESTS).parts
+    if any(parts[: len(folder)] == folder for folder in _INTEGRATION_FOLDERS):
+        return True
+    if _INTEGRATION_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    callspec = getattr(item, "callspec", None)
+    return callspec is not None and "postgresql" in callspec.params.values()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--unit",
+        action="store_true",
+        help="unit tests only (`make test-fast`): nothing slow, nothing that starts a server, a database or a process",
+    )
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """With --unit, the integration folders are not even imported (their imports alone cost seconds)."""
+    if not config.getoption("--unit") or not collection_path.is_relative_to(_TESTS):
+        return None
+    parts = collection_path.relative_to(_TESTS).parts
+    return True if any(parts[: len(folder)] == folder for folder in _INTEGRATION_FOLDERS) else None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test that uses a model-loading fixture as slow, and every test that starts a server or a database
+    as integration (tests that start other processes are marked where they are); --unit deselects both."""
     for item in items:
         if _SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+        if _is_integration(item):
+            item.add_marker(pytest.mark.integration)
+    if config.getoption("--unit"):
+        unit = [
+            item for item in items if not item.get_closest_marker("slow") and not item.get_closest_marker("integration")
+        ]
+        config.hook.pytest_deselected(items=[item for item in items if item not in unit])
+        items[:] = unit
 
 
 @pytest.fixture(scope="session")

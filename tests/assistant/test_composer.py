@@ -189,6 +189,7 @@ def test_clean_sentence_drops_markers_and_links_but_keeps_text(text: str, shown:
     assert clean_sentence(text) == shown
 
 
+@pytest.mark.integration
 def test_the_composed_answer_and_its_score_are_the_same_in_every_process() -> None:
     """The composer's coverage sums do not depend on the string-hash seed (set order), so the same question gets
     the same answer, to the last bit of its score, in every process."""

@@ -350,6 +350,7 @@ def test_version_1_database_is_migrated_without_losing_turns(database: str | Pat
     assert _with_engine(database, migrations.migrate) == SCHEMA_VERSION
 
 
+@pytest.mark.integration
 def test_processes_starting_at_once_migrate_once(database: str | Path) -> None:
     """Several stores (each its own engine, as separate processes would have) opening a new database together."""
     if isinstance(database, Path):
@@ -377,6 +378,7 @@ with ConversationStore(sys.argv[1]) as store:
 """
 
 
+@pytest.mark.integration
 def test_separate_processes_starting_at_once(database: str | Path) -> None:
     """Real processes opening one new database at the same moment: all open it, one of them records the event."""
     if isinstance(database, Path):

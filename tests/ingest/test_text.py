@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import assistant.composer
 import ingest.keyword
 from ingest.text import answer_tokenize, tokenize
@@ -28,6 +30,7 @@ def test_each_caller_uses_the_shared_tokenizer() -> None:
     assert assistant.composer.tokenize is answer_tokenize
 
 
+@pytest.mark.integration
 def test_bm25_scores_are_the_same_floats_in_every_process() -> None:
     """A query's BM25 scores do not depend on the string-hash seed (terms are added in the query's order), so a
     near tie between two passages is broken the same way every run."""
