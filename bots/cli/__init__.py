@@ -15,7 +15,7 @@ from bots.cli import index as cli_index
 from bots.cli import serve as cli_serve
 from bots.cli import slack as cli_slack
 from bots.cli import webinar as cli_webinar
-from bots.cli.common import EXIT_OK, EnrollerParser, UsageError, fail, print_json
+from bots.cli.common import EXIT_OK, EnrollerParser, UsageError, fail, load_operator_knowledge, print_json
 from tools.errors import EnrollerError
 
 # --- tools -------------------------------------------------------------------------------------------
@@ -25,6 +25,7 @@ def cmd_tools(args: argparse.Namespace) -> int:
     """List the deterministic tools."""
     from tools.registry import TOOLS
 
+    load_operator_knowledge()  # the descriptions quote the facts, overrides included
     width = max(len(n) for n in TOOLS)
     for name, spec in TOOLS.items():
         print(f"{name:<{width}}  {spec.headline}")
@@ -59,6 +60,7 @@ def cmd_tool(args: argparse.Namespace) -> int:
         spec = get_tool(args.name)
     except EnrollerToolError as exc:
         return fail(str(exc))
+    load_operator_knowledge()
     if args.help:
         print(_describe_tool_fields(args.name))
         return EXIT_OK

@@ -15,6 +15,15 @@ EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 
 
+def load_operator_knowledge() -> None:
+    """Validate the shipped knowledge and the operator's ENROLLER_KNOWLEDGE_DIR overrides and put them in force,
+    for commands that run tools without building an Assistant; a bad file raises KnowledgeError (one line, exit 2)."""
+    from assistant.knowledge import load_knowledge
+    from assistant.settings import get_settings
+
+    load_knowledge(get_settings().knowledge_dir)
+
+
 class UsageError(Exception):
     """Bad command-line input: printed as one line on stderr, exit 2."""
 

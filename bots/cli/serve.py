@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from bots.cli.common import EXIT_OK, fail
+from bots.cli.common import EXIT_OK, fail, load_operator_knowledge
 
 
 def register(sub: Any) -> None:
@@ -48,6 +48,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             f"refusing to serve on {args.host} with no ENROLLER_API_TOKENS: anyone on the network could use it; "
             "set tokens, bind 127.0.0.1, or pass --allow-open"
         )
+    load_operator_knowledge()  # a bad file refuses to start here, in one line, not as a traceback per worker
     if args.index is not None:
         # Workers build their own app from the environment, so the flag travels as the variable.
         os.environ["ENROLLER_INDEX_DIR"] = str(args.index.resolve())
