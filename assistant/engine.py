@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
 
-from assistant.abstain import AbstainPolicy, abstain_signals
+from assistant.abstain import AbstainPolicy, AbstainSignals, abstain_signals
 from assistant.composer import COMPOSED_PASSAGES, Composition
 from assistant.errors import EmptyQuestionError, InvalidRequestError
 from assistant.models import (
@@ -293,6 +293,17 @@ class Assistant:
             ctx.trace.append(TraceStep(step="retrieve", detail="no passages found"))
             return None
         ctx.trace.append(TraceStep(step="retrieve", detail=_hits_detail(hits)))
+        signals, reason = self.judge(plan, hits)
+        if reason is not None:
+            log.info("abstain: %s", reason)
+            ctx.trace.append(TraceStep(step="abstain", detail=reason))
+            return None
+        ctx.trace.append(TraceStep(step="compose", detail=signals.describe()))
+        return signals.composition
+
+    def judge(self, plan: Plan, hits: Sequence[Any]) -> tuple[AbstainSignals, str | None]:
+        """Compose from `hits` and decide whether to abstain: the signals and the reason (None: answer). The one
+        judgement the engine makes, and the one the calibration (evals/run_assistant_eval.py) measures."""
         # Search with the conversation, but compose and judge the answer against the question asked now.
         # Subject coverage needs the word-frequency tables (~0.5 s to load): only measured while it is in use.
         terms = self._term_index() if self.texts.abstain.min_coverage > 0 else None
@@ -305,12 +316,16 @@ class Assistant:
             with_context = abstain_signals(self._respelled(plan.query), hits, terms)
             if with_context.abstain_reason(self.texts.abstain) is None:
                 signals, reason = with_context, None
-        if reason is not None:
-            log.info("abstain: %s", reason)
-            ctx.trace.append(TraceStep(step="abstain", detail=reason))
+        return signals, reason
+
+    def judge_question(self, question: str, today: date) -> tuple[AbstainSignals, str | None] | None:
+        """A first question's document search and judgement, exactly as `ask` would make them (None when the
+        turn searches no documents, or nothing is found): what the abstention thresholds are calibrated on."""
+        plan = plan_turn(redact_pii(question).text, today)
+        if not plan.retrieve or not plan.query:
             return None
-        ctx.trace.append(TraceStep(step="compose", detail=signals.describe()))
-        return signals.composition
+        hits = self.search(plan.query, RETRIEVAL_K)
+        return self.judge(plan, hits) if hits else None
 
     def _respelled(self, text: str) -> str:
         """`text` with its typos read as the index's words, as the search read them (ingest/spelling.py)."""

@@ -50,9 +50,9 @@ def in_split(item: dict[str, Any], split: str) -> bool:
 
 def evaluate(index: Path, split: str) -> dict[str, Any]:
     """Run every question set through one Assistant; return the metrics."""
-    from assistant.engine import Assistant
+    from assistant.wiring import build_assistant
 
-    assistant = Assistant(index_dir=index)
+    assistant = build_assistant(index_dir=index)
     docs = [q for q in read_jsonl(EVALS / "questions.jsonl") if in_split(q, split)]
     tools = read_jsonl(EVALS / "tool_questions.jsonl")
     oos = [q for q in read_jsonl(EVALS / "out_of_scope.jsonl") if in_split(q, split)]
@@ -153,30 +153,37 @@ def batch_marginal_ms(index: Path, workdir: Path) -> float:
 
 
 def calibrate(index: Path, split: str) -> None:
-    """Grid-search the abstention thresholds on a split and print the trade-off (retrieval signals only)."""
-    from assistant.abstain import abstain_signals
-    from ingest.retrieval import Retriever
+    """Grid-search the similarity and overlap thresholds on `split` of every question set, with the signals the
+    engine itself measures (`Assistant.judge_question`: routing, redaction, search, respelling, composition).
+    A question the engine abstains on for another reason (an answer type the passages lack) counts as abstained
+    at every grid point, as it would be."""
+    from assistant.wiring import build_assistant
+    from evals.scoring import SETS, load_set
 
-    retriever = Retriever.open(index)
-    docs = [q for q in read_jsonl(EVALS / "questions.jsonl") if in_split(q, split)]
-    oos = [q for q in read_jsonl(EVALS / "out_of_scope.jsonl") if in_split(q, split)]
-
-    def signals(question: str) -> tuple[float, float]:
-        # The engine's own signal (normalised query, same composer), so thresholds fit what it measures.
-        hits = retriever.search(question, k=6)
-        if not hits:
-            return 0.0, 0.0
-        found = abstain_signals(question, hits, retriever.bm25)
-        return (found.dense if found.dense is not None else 1.0), found.overlap
-
-    doc_signals = [signals(q["question"]) for q in docs]
-    oos_signals = [signals(q["question"]) for q in oos]
-    print("min_dense min_overlap  false_abstain  oos_abstain")
-    for d in [x / 100 for x in range(20, 61, 5)]:
-        for o in [x / 100 for x in range(0, 51, 5)]:
-            fa = sum(1 for s in doc_signals if s[0] < d or s[1] < o) / len(doc_signals)
-            ab = sum(1 for s in oos_signals if s[0] < d or s[1] < o) / len(oos_signals)
-            print(f"{d:9.2f} {o:11.2f}  {fa:13.2f}  {ab:11.2f}")
+    answerable: list[tuple[float, float, bool]] = []
+    unanswerable: list[tuple[float, float, bool]] = []
+    with build_assistant(index_dir=index) as assistant:
+        policy = assistant.texts.abstain
+        for name in SETS:
+            qset = load_set(name, split)
+            for items, into in ((qset.documents, answerable), (qset.unanswerable, unanswerable)):
+                for q in items:
+                    judged = assistant.judge_question(q["question"], DEFAULT_TODAY)
+                    if judged is None:  # routed to a tool or out of scope: no document judgement
+                        continue
+                    signals, reason = judged
+                    dense = signals.dense if signals.dense is not None else 1.0
+                    # Abstained for a reason the grid does not move (answer type, count, coverage).
+                    other = reason is not None and dense >= policy.min_dense and signals.overlap >= policy.min_overlap
+                    into.append((dense, signals.overlap, other))
+    print(f"{len(answerable)} answerable, {len(unanswerable)} unanswerable ({split} splits of {', '.join(SETS)})")
+    print(f"in force: min_dense {policy.min_dense:.2f}, min_overlap {policy.min_overlap:.2f}")
+    print("min_dense min_overlap  false_abstain  abstained")
+    for d in [x / 100 for x in range(20, 61, 2)]:
+        for o in [x / 100 for x in range(0, 31, 5)]:
+            fa = sum(1 for s in answerable if s[0] < d or s[1] < o or s[2]) / max(len(answerable), 1)
+            ab = sum(1 for s in unanswerable if s[0] < d or s[1] < o or s[2]) / max(len(unanswerable), 1)
+            print(f"{d:9.2f} {o:11.2f}  {fa:13.3f}  {ab:9.3f}")
 
 
 def main() -> int:
@@ -193,7 +200,7 @@ def main() -> int:
         index = args.index or Path(tmp) / "index"
         build_corpus_index(index)
         if args.calibrate:
-            calibrate(index, args.split)
+            calibrate(index, "dev" if args.split == "all" else args.split)  # never tune on test by default
             return 0
         metrics = evaluate(index, args.split)
         metrics["cold_start_s"] = cold_start(index)

@@ -252,3 +252,37 @@ def test_a_misspelt_question_gets_the_answer_the_spelt_one_does(builtin_index: P
         assert typed == spelt
         assistant._respelled = lambda text: text  # type: ignore[method-assign]
         assert assistant.ask(AskRequest(question="where do i find the daily sumary emial")).answer != spelt
+
+
+@pytest.mark.parametrize(
+    ("question", "hit", "abstains"),
+    [
+        ("can carriers reinstate consumers after an ROP termination?", CARRIER_HIT, False),
+        (
+            "what's the best pizza place near the office?",
+            FakeHit("deck.pdf", "Webinar", 3, "Welcome to the webinar about enrollment tools.", dense_score=0.05),
+            True,
+        ),
+        (
+            "what's the fax number for rop documents",
+            FakeHit("rop.pdf", "ROP guide", 5, "Upload ROP verification documents in the Documents section."),
+            True,
+        ),
+    ],
+    ids=["answered", "dissimilar", "answer-type"],
+)
+def test_judge_question_is_the_judgement_ask_makes(question: str, hit: FakeHit, abstains: bool) -> None:
+    """The calibration's signal (`judge_question`) abstains exactly where `ask` falls back, for the same reason
+    the trace gives."""
+    assistant = Assistant(search=_search_returning(hit))
+    judged = assistant.judge_question(question, TODAY)
+    assert judged is not None
+    signals, reason = judged
+    answer = assistant.ask(question, today=TODAY)
+    assert (reason is not None) is abstains
+    assert (answer.route == "fallback") is abstains
+    if abstains:
+        assert [s.detail for s in answer.trace if s.step == "abstain"] == [reason]
+    else:
+        assert signals.composition.text
+        assert signals.composition.text in answer.answer
