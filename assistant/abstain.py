@@ -26,12 +26,13 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Protocol
 
-from pydantic import BaseModel, field_validator
+from pydantic import Field, field_validator
 
 from assistant.composer import COMPOSED_PASSAGES, Composition, compose_answer, tokenize
 from ingest.glossary import normalize_query
 from ingest.text import stem as index_stem
 from ingest.text import tokenize as index_tokenize
+from tools.facts import Facts
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9'/\-]*")
 # Zipf frequency (log10 per billion words) at which an English word stops carrying a subject: "want" is
@@ -40,7 +41,7 @@ _COMMON_ZIPF = 6.0
 _RARE_ZIPF = 4.0
 
 
-class AnswerType(BaseModel):
+class AnswerType(Facts):
     """A kind of answer a question can ask for: `asks` matches such a question (lower-cased), `states` a
     passage that gives one. Both are regular expressions."""
 
@@ -62,12 +63,12 @@ class AnswerType(BaseModel):
         return bool(re.search(self.asks, question.lower())) and not re.search(self.states, passages, re.IGNORECASE)
 
 
-class AbstainPolicy(BaseModel):
+class AbstainPolicy(Facts):
     """When a document answer is too weak to give (knowledge/assistant.yaml)."""
 
     min_dense: float
     min_overlap: float
-    answer_types: list[AnswerType] = []
+    answer_types: list[AnswerType] = Field(default_factory=list)
     min_coverage: float = 0.0
     #: "How many <things>" needs a number within this many words of <things> in the passages (0: off).
     count_window: int = 0

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from assistant.abstain import AbstainPolicy, AbstainSignals, abstain_signals
 from assistant.composer import COMPOSED_PASSAGES, Composition
@@ -39,7 +39,7 @@ from assistant.settings import Settings, get_settings
 from assistant.store import ConversationStore
 from ingest.errors import IndexProblem
 from tools.errors import EnrollerToolError
-from tools.facts import knowledge_file, load_facts
+from tools.facts import Facts, knowledge_file, load_facts
 from tools.models import ToolOutput
 from tools.registry import get_tool
 
@@ -49,7 +49,7 @@ PACIFIC = ZoneInfo("America/Los_Angeles")
 RETRIEVAL_K = 6
 
 
-class AssistantTexts(BaseModel):
+class AssistantTexts(Facts):
     """The assistant's own wording, kept as data (knowledge/assistant.yaml)."""
 
     abstain: AbstainPolicy

@@ -11,24 +11,24 @@ import hashlib
 import re
 from functools import cache
 
-from pydantic import BaseModel
+from pydantic import Field
 
 from ingest.text import replace_words
-from tools.facts import SourceRef, knowledge_file, load_facts
+from tools.facts import Facts, SourceRef, knowledge_file, load_facts
 
 
-class Term(BaseModel):
+class Term(Facts):
     """One acronym: what it stands for and where a document spells it out."""
 
     expansion: str
     source: SourceRef | None = None
 
 
-class Glossary(BaseModel):
+class Glossary(Facts):
     """Schema of knowledge/glossary.yaml."""
 
     terms: dict[str, Term]
-    shorthand: dict[str, str] = {}
+    shorthand: dict[str, str] = Field(default_factory=dict)
 
 
 @knowledge_file("glossary.yaml", Glossary)

@@ -15,17 +15,17 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import holidays
-from pydantic import BaseModel, BeforeValidator, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
-from tools.facts import SourceRef, knowledge_file, load_facts
+from tools.facts import Facts, SourceRef, knowledge_file, load_facts
 
 
-class _Hours(BaseModel):
+class _Hours(Facts):
     opens: time
     closes: time
 
 
-class _Published(BaseModel):
+class _Published(Facts):
     """One published calendar window: the deck's (with its page), or an operator's (with `published_by`)."""
 
     start: date
@@ -48,21 +48,21 @@ def _as_list(value: Any) -> Any:
     return [value] if isinstance(value, dict) else value
 
 
-class _Regular(BaseModel):
+class _Regular(Facts):
     weekdays: list[int]
     voice: _Hours
     chat: _Hours
     source: SourceRef
 
 
-class _Holiday(BaseModel):
+class _Holiday(Facts):
     date: dt.date
     name: str
     # Operator-published dates cite no page (no toolkit states them); their window's `published_by` says who.
     source: SourceRef | None = None
 
 
-class _Extended(BaseModel):
+class _Extended(Facts):
     date: dt.date
     opens: time
     closes: time
@@ -70,7 +70,7 @@ class _Extended(BaseModel):
     source: SourceRef | None = None
 
 
-class ServiceCenterFacts(BaseModel):
+class ServiceCenterFacts(Facts):
     """Schema of knowledge/service_center.yaml."""
 
     timezone: str
@@ -79,7 +79,7 @@ class ServiceCenterFacts(BaseModel):
     regular: _Regular
     holidays: list[_Holiday]
     extended: list[_Extended]
-    estimate_ignores: list[str] = []
+    estimate_ignores: list[str] = Field(default_factory=list)
 
 
 @knowledge_file("service_center.yaml", ServiceCenterFacts)

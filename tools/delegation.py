@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
 
-from tools.facts import SourceRef, knowledge_file, load_facts, unique_sources
+from tools.facts import Facts, SourceRef, knowledge_file, load_facts, unique_sources
 from tools.models import ToolInput, ToolOutput
 from tools.text import find_phrases, score
 
 Result = Literal["match_found", "no_match", "multiple_cases", "already_delegated", "unknown"]
 
 
-class _Result(BaseModel):
+class _Result(Facts):
     label: str
     explanation: str
     next_step: str
@@ -21,17 +21,17 @@ class _Result(BaseModel):
     source: SourceRef
 
 
-class _Unknown(BaseModel):
+class _Unknown(Facts):
     explanation: str
     next_step: str
 
 
-class _Tip(BaseModel):
+class _Tip(Facts):
     text: str
     source: SourceRef
 
 
-class DelegationFacts(BaseModel):
+class DelegationFacts(Facts):
     """Schema of knowledge/delegation.yaml."""
 
     results: dict[str, _Result]

@@ -4,24 +4,24 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from tools.calendar import add_business_days, is_published
-from tools.facts import SourceRef, knowledge_file, load_facts, unique_sources
+from tools.facts import Facts, SourceRef, knowledge_file, load_facts, unique_sources
 from tools.models import ToolInput, ToolOutput
 
 
-class _Range(BaseModel):
+class _Range(Facts):
     earliest: int
     latest: int
 
 
-class _Fact(BaseModel):
+class _Fact(Facts):
     text: str
     source: SourceRef
 
 
-class EscalationType(BaseModel):
+class EscalationType(Facts):
     """One escalation type from the deck, with its 2025 count and best practice."""
 
     label: str
@@ -30,12 +30,12 @@ class EscalationType(BaseModel):
     source: SourceRef
 
 
-class _Wording(BaseModel):
+class _Wording(Facts):
     summary: str
     estimated: str
 
 
-class EscalationFacts(BaseModel):
+class EscalationFacts(Facts):
     """Schema of knowledge/escalations.yaml."""
 
     wording: _Wording

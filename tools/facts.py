@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from knowledge import KNOWLEDGE_DIR
 from tools.errors import FactsError, KnowledgeError, describe_validation_error
@@ -18,7 +18,14 @@ from tools.models import Source
 M = TypeVar("M", bound=BaseModel)
 
 
-class SourceRef(BaseModel):
+class Facts(BaseModel):
+    """Base of every knowledge-file schema: a key the schema does not know (an operator's typo such as
+    `estimate_ignor:`) is an error naming it, never silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class SourceRef(Facts):
     """A citation as written in a fact file: a document key from sources.yaml and a page."""
 
     doc: str
@@ -29,7 +36,7 @@ class SourceRef(BaseModel):
         return source(self.doc, self.page)
 
 
-class DocumentInfo(BaseModel):
+class DocumentInfo(Facts):
     """One entry of knowledge/sources.yaml."""
 
     file: str
@@ -37,7 +44,7 @@ class DocumentInfo(BaseModel):
     date: str | None = None
 
 
-class SourcesFile(BaseModel):
+class SourcesFile(Facts):
     """Schema of knowledge/sources.yaml."""
 
     documents: dict[str, DocumentInfo]

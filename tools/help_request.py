@@ -5,24 +5,24 @@ from __future__ import annotations
 from pydantic import BaseModel, Field, field_validator
 
 from tools.escalation import escalation_facts
-from tools.facts import SourceRef, knowledge_file, load_facts, unique_sources
+from tools.facts import Facts, SourceRef, knowledge_file, load_facts, unique_sources
 from tools.models import ToolInput, ToolOutput
 from tools.text import find_phrases, score
 
 
-class _Category(BaseModel):
+class _Category(Facts):
     name: str
     team: str
     source: SourceRef
     keywords: list[str]
 
 
-class _Include(BaseModel):
+class _Include(Facts):
     text: str
     source: SourceRef | None = None
 
 
-class HelpRequestFacts(BaseModel):
+class HelpRequestFacts(Facts):
     """Schema of knowledge/help_requests.yaml."""
 
     categories: list[_Category]

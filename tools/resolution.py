@@ -8,32 +8,32 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field, field_validator
 
-from tools.facts import SourceRef, knowledge_file, load_facts, unique_sources
+from tools.facts import Facts, SourceRef, knowledge_file, load_facts, unique_sources
 from tools.models import ToolInput, ToolOutput
 from tools.text import find_phrases, score
 
 
-class _Reason(BaseModel):
+class _Reason(Facts):
     reason: str
     keywords: list[str]
 
 
-class _RiskLevels(BaseModel):
+class _RiskLevels(Facts):
     source: SourceRef
     levels: dict[int, str]
 
 
-class _Aging(BaseModel):
+class _Aging(Facts):
     source: SourceRef
     days: list[int]
 
 
-class _Required(BaseModel):
+class _Required(Facts):
     source: SourceRef
     fields: list[str]
 
 
-class CrwFacts(BaseModel):
+class CrwFacts(Facts):
     """Schema of knowledge/crw.yaml."""
 
     risk_levels: _RiskLevels

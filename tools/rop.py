@@ -12,17 +12,17 @@ import re
 from datetime import date, timedelta
 from typing import Literal
 
-from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from tools.facts import SourceRef, knowledge_file, load_facts, unique_sources
+from tools.facts import Facts, SourceRef, knowledge_file, load_facts, unique_sources
 from tools.models import ToolInput, ToolOutput
 
 Impact = Literal["financial_help", "coverage"]
 Phase = Literal["before_warning", "warning_sent", "past_due", "reinstatement_window", "reinstatement_closed"]
 
 
-class _Timeline(BaseModel):
+class _Timeline(Facts):
     nod03_after_days: int
     rop_days: int
     presumed_receipt_days: int
@@ -32,18 +32,18 @@ class _Timeline(BaseModel):
     sources: list[SourceRef]
 
 
-class _Inconsistency(BaseModel):
+class _Inconsistency(Facts):
     label: str
     aliases: list[str]
     impact: Impact
 
 
-class _Fact(BaseModel):
+class _Fact(Facts):
     text: str
     source: SourceRef
 
 
-class _Wording(BaseModel):
+class _Wording(Facts):
     dates: str
     late_receipt: str
     terminated: str
@@ -51,7 +51,7 @@ class _Wording(BaseModel):
     window_closed: str
 
 
-class RopFacts(BaseModel):
+class RopFacts(Facts):
     """Schema of knowledge/rop.yaml."""
 
     regulations: str

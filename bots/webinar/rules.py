@@ -8,9 +8,9 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
-from tools.facts import knowledge_file, load_facts
+from tools.facts import Facts, knowledge_file, load_facts
 
 
 def normalize(text: str) -> str:
@@ -24,7 +24,7 @@ def normalize(text: str) -> str:
     return " ".join("".join(kept).split())
 
 
-class DropRule(BaseModel):
+class DropRule(Facts):
     """Messages matching one of `patterns` (whole message, normalized) are dropped for `why`."""
 
     model_config = ConfigDict(populate_by_name=True)
@@ -45,7 +45,7 @@ class DropRule(BaseModel):
         return any(p.fullmatch(normalized) for p in self.compiled)
 
 
-class ChatWords(BaseModel):
+class ChatWords(Facts):
     """Words Zoom writes in saved chats, in each client language."""
 
     from_words: list[str]
@@ -54,14 +54,14 @@ class ChatWords(BaseModel):
     direct_markers: list[str]
 
 
-class WebinarRules(BaseModel):
+class WebinarRules(Facts):
     """Schema of knowledge/webinar.yaml."""
 
     drop: list[DropRule]
     question_starts: list[str]
     strip_prefixes: list[str]
     chat_words: ChatWords
-    grouping_actions: list[list[str]] = []
+    grouping_actions: list[list[str]] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _examples_hold(self) -> WebinarRules:

@@ -124,6 +124,21 @@ def test_escalations_inside_an_operator_season_are_confirmed(tmp_path: Path) -> 
             id="bad-answer-type-regex",
         ),
         pytest.param("service-center.yaml", {"timezone": "x"}, "not a knowledge file name", id="unknown-file"),
+        pytest.param(
+            "service_center.yaml",
+            {**shipped("service_center.yaml"), "estimate_ignore": ["Columbus Day"]},
+            "estimate_ignore: unknown field",
+            id="misspelt-key",
+        ),
+        pytest.param(
+            "crw.yaml",
+            {
+                **shipped("crw.yaml"),
+                "resolution_reasons": [{**shipped("crw.yaml")["resolution_reasons"][0], "keyword": ["x"]}],
+            },
+            "resolution_reasons.0.keyword: unknown field",
+            id="misspelt-nested-key",
+        ),
     ],
 )
 def test_bad_override_names_file_field_and_problem(tmp_path: Path, name: str, content: object, needle: str) -> None:
