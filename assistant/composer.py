@@ -31,6 +31,7 @@ class HitLike(Protocol):
     title: str
     page: int
     text: str
+    doc_date: str | None
 
 
 #: The direct sentence and at most two supporting ones (issue 8's answer shape; dev with three supports: 269 of
@@ -169,14 +170,16 @@ def marker_citations(sentence: str, snippet: str) -> tuple[str, list[Citation]]:
         except (KeyError, FactsError):
             continue
         for number in _PAGE_NUMBER.findall(match.group("pages")):
-            citations.append(Citation(source=info.file, title=info.title, page=int(number), snippet=snippet))
+            citations.append(
+                Citation(source=info.file, title=info.title, page=int(number), snippet=snippet, doc_date=info.date)
+            )
     text = re.sub(r"\s+([.,;:])", r"\1", _MARKER.sub("", sentence)).strip()
     return text, citations
 
 
 def hit_citation(hit: HitLike, snippet: str) -> Citation:
     """The citation of a retrieved passage itself."""
-    return Citation(source=hit.source, title=hit.title, page=hit.page, snippet=snippet)
+    return Citation(source=hit.source, title=hit.title, page=hit.page, snippet=snippet, doc_date=hit.doc_date)
 
 
 @dataclass(frozen=True)

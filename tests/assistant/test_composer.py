@@ -17,6 +17,7 @@ class FakeHit:
     title: str
     page: int
     text: str
+    doc_date: str | None = None
 
 
 HITS = [
@@ -205,6 +206,7 @@ class Hit:
     page: int
     text: str
     score: float = 1.0
+    doc_date: str | None = None
 
 hits = [
     Hit("rop.pdf", "ROP guide", 7, "After an ROP termination the consumer has 30 calendar days to provide documents "

@@ -43,6 +43,7 @@ ROP_HIT = FakeHit(
     "ROP guide",
     8,
     "Only Covered California can reinstate these consumers; carriers cannot process ROP reinstatements.",
+    doc_date="2025-10-10",
     dense_score=0.9,
 )
 

@@ -86,6 +86,21 @@ def test_sources_without_public_url_are_plain_and_at_most_five() -> None:
     assert block["elements"][0]["text"] == "[1] Guide 0, p. 1"
 
 
+def test_sources_show_the_document_date_when_it_has_one() -> None:
+    """A source carries its document's date after the page ("Jun 20, 2024"); a source without one shows none."""
+    dated = Citation(source="carriers.pdf", title="Carriers", page=3, snippet="s", doc_date="2024-06-20")
+    undated = Citation(source="notes.md", title="Notes", page=1, snippet="s")
+    block = build_sources_block([dated, undated], public_url="https://e.org")
+    assert block is not None
+    assert [e["text"] for e in block["elements"]] == [
+        "[1] <https://e.org/documents/carriers.pdf#page=3|Carriers, p. 3> (Jun 20, 2024)",
+        "[2] <https://e.org/documents/notes.md#page=1|Notes, p. 1>",
+    ]
+    plain = build_sources_block([dated])
+    assert plain is not None
+    assert plain["elements"][0]["text"] == "[1] Carriers, p. 3 (Jun 20, 2024)"
+
+
 def test_long_answer_is_split_into_sections_within_limits() -> None:
     """A 10,000-character answer becomes several sections of at most 3,000 characters."""
     text = " ".join(["eligibility"] * 900)

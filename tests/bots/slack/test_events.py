@@ -16,7 +16,8 @@ def _texts(blocks: list[dict]) -> str:
 
 
 def test_mention_is_answered_in_its_thread_with_sources(slack: SlackServer, fake_slack: FakeSlack) -> None:
-    """An @-mention gets 👀, then a threaded reply: answer sections, linked sources, 👍/👎 and "Still need help?"."""
+    """An @-mention gets 👀, then a threaded reply: answer sections, linked and dated sources, 👍/👎 and "Still need
+    help?"."""
     resp = slack.event(mention("can carriers reinstate after an ROP termination?"), event_id="Ev1")
     assert resp.status == 200
     assert fake_slack.methods() == ["reactions.add", "reactions.remove", "chat.postMessage"]
@@ -29,7 +30,7 @@ def test_mention_is_answered_in_its_thread_with_sources(slack: SlackServer, fake
     kinds = [b["type"] for b in post["blocks"]]
     assert kinds[-3:] == ["context", "context_actions", "actions"]
     sources = post["blocks"][-3]["elements"][0]["text"]
-    assert sources == f"[1] <{PUBLIC_URL}/documents/rop-guide.pdf#page=8|ROP guide, p. 8>"
+    assert sources == f"[1] <{PUBLIC_URL}/documents/rop-guide.pdf#page=8|ROP guide, p. 8> (Oct 10, 2025)"
     assert "carriers cannot process ROP reinstatements" in _texts(post["blocks"])
     feedback = post["blocks"][-2]["elements"][0]
     assert feedback["type"] == "feedback_buttons"
