@@ -145,9 +145,10 @@ def respond_privately(
     respond(response_type="ephemeral", text=fallback_text(reply.answer), blocks=blocks, **extra)
 
 
-def has_answered(deps: SlackDeps, conversation_id: str) -> bool:
-    """Whether the app already answered in this thread (so follow-ups need no new mention)."""
-    return deps.assistant.store.last_turn_id(conversation_id) is not None
+def is_thread_asker(deps: SlackDeps, msg: Incoming) -> bool:
+    """Whether `msg` comes from the person who asked the app into its thread (so it needs no new mention); the
+    thread's starter is not the asker when someone else mentioned the app in it."""
+    return deps.assistant.store.thread_asker(msg.conversation_id) == msg.user
 
 
 def pii_reminder(redaction: Redaction) -> str:
@@ -199,6 +200,9 @@ def answer_in_thread(
     finally:
         if not status:
             _try(client.reactions_remove, channel=msg.channel, timestamp=msg.ts, name="eyes")
+    if not msg.is_dm:
+        # In the database, not in memory: a follow-up reaching another worker still knows whose thread this is.
+        deps.assistant.store.set_thread_asker(msg.conversation_id, msg.user)
     if msg.is_dm and say_stream is not None and _stream(deps, reply, say_stream):
         return
     client.chat_postMessage(

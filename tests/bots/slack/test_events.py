@@ -56,6 +56,29 @@ def test_thread_follow_up_needs_no_mention(slack: SlackServer, fake_slack: FakeS
     ]
 
 
+def test_follow_ups_come_from_the_asker_not_the_threads_starter(
+    make_server: Callable[[], SlackServer], fake_slack: FakeSlack
+) -> None:
+    """U1 mentions the app in U2's thread: U1's next message there is answered (also by another app instance on the
+    same database), U2's chatter in their own thread is not."""
+    first, second = make_server(), make_server()
+    root = "1700000000.000100"
+    first.event(
+        mention("can carriers reinstate after an ROP termination?", ts="1700000000.000150", thread_ts=root),
+        event_id="Ev1",
+    )
+    thread = {"thread_ts": root, "parent_user_id": "U2"}
+    second.event(message("and who can reinstate them then?", ts="1700000000.000200", **thread), event_id="Ev2")
+    second.event(message("unrelated chatter", ts="1700000000.000300", user="U2", **thread), event_id="Ev3")
+    first.event(message("more chatter", ts="1700000000.000400", user="U2", **thread), event_id="Ev4")
+    assert len(fake_slack.named("chat.postMessage")) == 2
+    history = first.assistant.store.history(f"slack:T0001:C1:{root}")
+    assert [t.question for t in history] == [
+        "can carriers reinstate after an ROP termination?",
+        "and who can reinstate them then?",
+    ]
+
+
 def test_mention_inside_the_thread_is_answered_once(slack: SlackServer, fake_slack: FakeSlack) -> None:
     """A follow-up that mentions the app again arrives twice (message and app_mention) and is answered once."""
     slack.event(mention("can carriers reinstate after an ROP termination?"), event_id="Ev1")
