@@ -48,6 +48,41 @@ def test_slash_command_answers_privately_and_can_share(slack: SlackServer, fake_
     assert fake_slack.named("response_url")[-1].args["delete_original"] is True
 
 
+def _share(slack: SlackServer, fake: FakeSlack, question: str, channel: str = "C1") -> None:
+    """Ask `question` with /enroller, then click "Share in channel" on the private answer."""
+    assert slack.command(question, channel=channel).status == 200
+    share = _action(fake, "share_answer", method="response_url")
+    _click(slack, share, channel={"id": channel}, container={"type": "message", "is_ephemeral": True})
+
+
+def test_shared_answer_header_stays_within_a_section(slack: SlackServer, fake_slack: FakeSlack) -> None:
+    """A question near the 4,000-character limit is restated, privately and when shared, within 3,000 characters,
+    shortened at a word with "…"."""
+    question = ("can carriers reinstate after an ROP termination? " * 80)[:3990]
+    _share(slack, fake_slack, question)
+    private = fake_slack.named("response_url")[0].args["blocks"][0]["text"]["text"]
+    shared = fake_slack.named("chat.postMessage")[0].args["blocks"][0]["text"]["text"]
+    for head, lead in ((private, "*You asked:* "), (shared, "<@U1> asked: ")):
+        assert head.startswith(lead + "can carriers reinstate")
+        assert len(head) <= 3000
+        assert head.endswith("…")
+        assert question.startswith(head.removeprefix(lead).removesuffix("…"))
+        assert question[len(head.removeprefix(lead)) - 1] == " "  # the cut fell between words
+
+
+def test_share_where_the_app_is_not_a_member_says_to_invite_it(slack: SlackServer, fake_slack: FakeSlack) -> None:
+    """Slack refusing the shared post (not_in_channel) gets an ephemeral "invite me" line, not an error; the private
+    answer stays."""
+    fake_slack.fail["chat.postMessage"] = "not_in_channel"
+    _share(slack, fake_slack, QUESTION, channel="C9")
+    assert fake_slack.named("chat.postMessage")[0].args["channel"] == "C9"
+    reply = fake_slack.named("response_url")[-1].args
+    assert reply["response_type"] == "ephemeral"
+    assert reply["replace_original"] is False
+    assert "/invite @Enroller Assist" in reply["text"]
+    assert not any(c.args.get("delete_original") for c in fake_slack.named("response_url"))
+
+
 def test_empty_slash_command_says_how(slack: SlackServer, fake_slack: FakeSlack) -> None:
     """`/enroller` alone gets a usage line, privately."""
     slack.command("")
