@@ -216,15 +216,17 @@ def answer_in_thread(
 
 
 def _stream(deps: SlackDeps, reply: Reply, say_stream: Any) -> bool:
-    """Stream the answer text, then stop with the sources and buttons; False if Slack refused the stream."""
+    """Stream the answer text, then stop with the tool cards, sources and buttons; False if Slack refused the
+    stream."""
     tail = build_feedback_blocks(reply.ref)
     blocks = build_answer_blocks(reply.answer, public_url=deps.public_url, reserve=len(tail))
-    sources = [b for b in blocks if b["type"] == "context"]
+    # The text sections are what is streamed; everything else (tool cards, the sources) comes with the stop.
+    rest = [b for b in blocks if not (b["type"] == "section" and "text" in b)]
     try:
         stream = say_stream()
         for piece in split_text(render_parts(reply.answer), 4000):
             stream.append(markdown_text=piece + "\n\n")
-        stream.stop(blocks=[*sources, *tail])
+        stream.stop(blocks=[*rest, *tail])
     except SlackApiError as exc:
         log.info("streaming refused (%s): posting the answer instead", exc.response.get("error"))
         return False

@@ -113,6 +113,19 @@ def test_dm_is_answered_in_the_dm_thread_with_status_and_stream(slack: SlackServ
     assert not fake_slack.named("reactions.add")
 
 
+def test_dm_tool_answer_streams_with_its_card(slack: SlackServer, fake_slack: FakeSlack) -> None:
+    """An ROP question in a DM ends its stream with the rop_calculator card (the dates), then sources and feedback."""
+    question = "My client's NOD01 is dated March 3, 2026. When does the ROP end?"
+    slack.event(message(question, ts="1.5", channel="D1", channel_type="im"), event_id="Ev1")
+    stop = fake_slack.named("chat.stopStream")[0].args
+    cards = [b for b in stop["blocks"] if "fields" in b]
+    assert len(cards) == 1
+    fields = [f["text"] for f in cards[0]["fields"]]
+    assert "*NOD01 date*\nTue Mar 3, 2026" in fields
+    assert "*ROP ends*\nSat Jun 6, 2026" in fields
+    assert [b["type"] for b in stop["blocks"]][-2:] == ["context_actions", "actions"]
+
+
 def test_dm_falls_back_to_a_message_when_streaming_is_refused(slack: SlackServer, fake_slack: FakeSlack) -> None:
     """Where Slack refuses the agent features (status, stream), the DM gets 👀 and an ordinary threaded reply."""
     fake_slack.fail.update({"assistant.threads.setStatus": "not_allowed", "chat.startStream": "not_allowed"})
