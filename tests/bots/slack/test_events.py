@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 from tests.bots.slack.conftest import PUBLIC_URL, SlackServer, mention, message
 from tests.bots.slack.fake_slack import BOT_ID, BOT_USER, FakeSlack
@@ -193,20 +196,47 @@ def test_document_text_cannot_ping_the_channel_or_make_links(slack: SlackServer,
     assert "<#C0123|general>" not in sent
 
 
+SSN = "123-45-6789"
+
+
+def _no_ssn_logged(caplog: pytest.LogCaptureFixture) -> None:
+    """No log record of the request (any logger, any level down to DEBUG) holds the SSN, message or traceback."""
+    assert caplog.records  # the capture saw the request's logging at all
+    assert not [r.name for r in caplog.records if SSN in r.getMessage()]
+    assert SSN not in caplog.text
+
+
 def test_pii_is_answered_without_it_and_the_author_reminded(
-    slack: SlackServer, fake_slack: FakeSlack, database: Path, tmp_path: Path
+    make_server: Callable[[], SlackServer], fake_slack: FakeSlack, database: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """An SSN in a mention: answered with it redacted, an ephemeral reminder to the author, nothing stored raw."""
-    slack.event(mention("client SSN 123-45-6789, can carriers reinstate after an ROP termination?"), event_id="Ev1")
+    """An SSN in a mention: answered with it redacted, an ephemeral reminder to the author, nothing stored or logged
+    raw (logging at DEBUG from before the app starts until after the answer)."""
+    caplog.set_level(logging.DEBUG)
+    slack = make_server()
+    slack.event(mention(f"client SSN {SSN}, can carriers reinstate after an ROP termination?"), event_id="Ev1")
     reminder = fake_slack.named("chat.postEphemeral")[0].args
     assert reminder["user"] == "U1"
     assert reminder["channel"] == "C1"
     assert "an SSN" in reminder["text"]
     post = fake_slack.named("chat.postMessage")[0].args
-    assert "123-45-6789" not in json.dumps(fake_slack.named("chat.postMessage")[0].args)
+    assert SSN not in json.dumps([c.args for c in fake_slack.calls])
     assert post["thread_ts"] == "1700000000.000100"
     stored = b"".join(p.read_bytes() for p in database.parent.glob(f"{database.name}*"))
-    assert b"123-45-6789" not in stored
+    assert SSN.encode() not in stored
     assert b"[SSN]" in stored
-    logs = b"".join(p.read_bytes() for p in tmp_path.rglob("*.log"))
-    assert b"123-45-6789" not in logs
+    _no_ssn_logged(caplog)
+
+
+def test_pii_in_a_dm_is_streamed_without_it_and_never_logged(
+    make_server: Callable[[], SlackServer], fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An SSN in a DM: the reminder goes to the author, the streamed answer and every other call leave it out, and
+    no log record holds it."""
+    caplog.set_level(logging.DEBUG)
+    slack = make_server()
+    text = f"client SSN {SSN}, can carriers reinstate after an ROP termination?"
+    slack.event(message(text, ts="1.5", channel="D1", channel_type="im"), event_id="Ev1")
+    assert fake_slack.named("chat.postEphemeral")[0].args["user"] == "U1"
+    assert "chat.stopStream" in fake_slack.methods()
+    assert SSN not in json.dumps([c.args for c in fake_slack.calls])
+    _no_ssn_logged(caplog)
