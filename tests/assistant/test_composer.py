@@ -175,6 +175,8 @@ def test_two_supporting_sentences_at_most() -> None:
         pytest.param("state and federal laws. ii To avoid", "state and federal laws. To avoid", id="lone-roman"),
         pytest.param("see the form.1 Then", "see the form. Then", id="glued-number"),
         pytest.param("See https://example.org/a?b=1&c=2 for more", "See for more", id="link"),
+        pytest.param("see <http://x|the payments page> first", "see the payments page first", id="labelled-link"),
+        pytest.param("see <https://x.example/a?b=1> first", "see first", id="angle-link"),
         pytest.param(
             "from the week prior on Friday at 9:00 p.m. Any",
             "from the week prior on Friday at 9:00 p.m. Any",

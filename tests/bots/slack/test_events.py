@@ -184,16 +184,22 @@ def test_bad_and_stale_signatures_are_rejected(slack: SlackServer, fake_slack: F
 
 
 def test_document_text_cannot_ping_the_channel_or_make_links(slack: SlackServer, fake_slack: FakeSlack) -> None:
-    """`<!channel>` and a `<#C…|…>` channel link in a PDF's text reach Slack escaped, as plain text (links in
-    document text are dropped by the composer; the builders' own test escapes `<http://x|y>`)."""
+    """`<!channel>`, a `<#C…|…>` channel link and a `<http://x|y>` link in a PDF's text reach Slack as plain text:
+    the first two escaped, the link dropped to its label by the composer, so the sentence still reads."""
     slack.event(mention("who processes binder payments?"), event_id="Ev1")
     post = fake_slack.named("chat.postMessage")[0].args
-    sent = _texts(post["blocks"]) + post["text"]
-    assert "&lt;!channel&gt;" in sent
-    assert "&lt;#C0123|general&gt;" in sent
-    assert "&amp; the carrier" in sent
-    assert "<!channel>" not in sent
-    assert "<#C0123|general>" not in sent
+    sections = " ".join(b["text"]["text"] for b in post["blocks"] if b["type"] == "section" and "text" in b)
+    assert (
+        "tell &lt;!channel&gt; and see &lt;#C0123|general&gt;, y &amp; the carrier's own site for payment" in sections
+    )
+    for sent in (sections, post["text"]):
+        assert "<!channel>" not in sent
+        assert "<#C0123|general>" not in sent
+        assert "<http" not in sent
+        assert "http://x" not in sent
+        assert "|y" not in sent
+        assert "&lt; " not in sent  # no half of a dropped link left behind
+    assert "y &amp; the carrier's" in post["text"]
 
 
 SSN = "123-45-6789"
