@@ -47,12 +47,20 @@ class SlackDeps:
     helpers: str | None = None
     portal_url: str | None = None
     follow_ups: bool = True
+    follow_ups_teams_off: frozenset[str] = frozenset()
 
     @classmethod
     def from_assistant(cls, assistant: Assistant) -> SlackDeps:
         """The dependencies with the assistant's own settings (ENROLLER_PUBLIC_URL, ENROLLER_SLACK_HELPERS, …)."""
         s = assistant.settings
-        return cls(assistant, s.public_url, s.slack_helpers, s.portal_url, s.slack_follow_ups)
+        off = frozenset(s.slack_follow_ups_teams_off)
+        return cls(assistant, s.public_url, s.slack_helpers, s.portal_url, s.slack_follow_ups, off)
+
+    def follow_ups_in(self, team_id: str | None) -> bool:
+        """Whether thread follow-ups are answered without a mention in this workspace: ENROLLER_SLACK_FOLLOW_UPS,
+        unless the team is in ENROLLER_SLACK_FOLLOW_UPS_TEAMS_OFF (one app may serve several workspaces of an
+        Enterprise Grid org, each with its own team id)."""
+        return self.follow_ups and team_id not in self.follow_ups_teams_off
 
 
 def deps_of(context: Any) -> SlackDeps:

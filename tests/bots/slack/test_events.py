@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.bots.slack.conftest import PUBLIC_URL, SlackServer, mention, message
-from tests.bots.slack.fake_slack import BOT_ID, BOT_USER, FakeSlack
+from tests.bots.slack.fake_slack import BOT_ID, BOT_USER, FakeSlack, event_envelope
 
 
 def _texts(blocks: list[dict]) -> str:
@@ -80,6 +80,48 @@ def test_follow_ups_come_from_the_asker_not_the_threads_starter(
         "can carriers reinstate after an ROP termination?",
         "and who can reinstate them then?",
     ]
+
+
+def _follow_up(slack: SlackServer, team: str, number: int) -> None:
+    """In workspace `team`: a mention answered in its thread, then the asker's follow-up there without a mention."""
+    root = f"17000000{number:02d}.000100"
+    mention_event = mention("can carriers reinstate after an ROP termination?", ts=root)
+    follow_up = message("and who can reinstate them then?", ts=f"17000000{number:02d}.000200", thread_ts=root)
+    for event_id, event in ((f"Ev{number}a", mention_event), (f"Ev{number}b", follow_up)):
+        body = event_envelope(event, event_id=event_id) | {"team_id": team}
+        body["authorizations"] = [{**body["authorizations"][0], "team_id": team}]
+        assert slack.post(json.dumps(body), "application/json").status == 200
+
+
+def _answered_threads(fake: FakeSlack) -> list[str]:
+    return [c.args["thread_ts"] for c in fake.named("chat.postMessage")]
+
+
+@pytest.mark.parametrize(
+    ("env", "answered"),
+    [
+        pytest.param({}, {"T0001": 2, "T0002": 2}, id="default-on"),
+        pytest.param({"ENROLLER_SLACK_FOLLOW_UPS": "false"}, {"T0001": 1, "T0002": 1}, id="off"),
+        pytest.param({"ENROLLER_SLACK_FOLLOW_UPS_TEAMS_OFF": "T0002, T0009"}, {"T0001": 2, "T0002": 1}, id="team-off"),
+    ],
+)
+def test_follow_ups_can_be_turned_off_everywhere_or_per_workspace(
+    make_server: Callable[[], SlackServer],
+    fake_slack: FakeSlack,
+    monkeypatch: pytest.MonkeyPatch,
+    env: dict[str, str],
+    answered: dict[str, int],
+) -> None:
+    """ENROLLER_SLACK_FOLLOW_UPS=false stops answering follow-ups without a mention (mentions still answered);
+    ENROLLER_SLACK_FOLLOW_UPS_TEAMS_OFF does so only in the workspaces it lists."""
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    slack = make_server()
+    for number, team in enumerate(answered, start=1):
+        _follow_up(slack, team, number)
+    threads = _answered_threads(fake_slack)
+    for number, team in enumerate(answered, start=1):
+        assert threads.count(f"17000000{number:02d}.000100") == answered[team], team
 
 
 def test_mention_inside_the_thread_is_answered_once(slack: SlackServer, fake_slack: FakeSlack) -> None:

@@ -72,7 +72,7 @@ def handle_message(
             client, deps, msg, bot_user_id=context.bot_user_id, set_status=set_status, say_stream=say_stream
         )
         return
-    if "thread_ts" not in event or not deps.follow_ups:
+    if "thread_ts" not in event or not deps.follow_ups_in(msg.team_id):
         return  # a channel message outside a thread: only an @-mention asks the app in
     if context.bot_user_id and f"<@{context.bot_user_id}" in msg.text:
         return  # the app_mention event for this same message answers it
