@@ -138,6 +138,7 @@ def test_rop_modal_round_trip(slack: SlackServer, fake_slack: FakeSlack) -> None
     assert resp.body == ""  # closes the modal
     post = fake_slack.named("chat.postMessage")[0].args
     assert post["channel"] == "U1"  # the app's DM with the person: private
+    assert (post["unfurl_links"], post["unfurl_media"]) == (False, False)
     card = json.dumps(post["blocks"])
     assert "Fri Apr 17, 2026" in card  # NOD03: 45 days after March 3
     assert "Sat Jun 6, 2026" in card  # ROP end: 95 days after March 3
@@ -164,7 +165,8 @@ def test_thumbs_down_is_stored_redacted_and_exported(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """👎 opens the "what was wrong?" modal; its comment is stored redacted with the turn, and exported."""
+    """👎 opens the "what was wrong?" modal; its comment is stored redacted with the turn, and exported (as JSON
+    lines with --json, else one readable line each)."""
     slack.event(mention(QUESTION), event_id="Ev1")
     element = _action(fake_slack, "answer_feedback")
     bad = element["negative_button"]["value"]
@@ -204,6 +206,14 @@ def test_thumbs_down_is_stored_redacted_and_exported(
     assert record["comment"] == "Wrong page; call me at [PHONE]"
     assert "916-555-0142" not in lines[0]
 
+    assert main(["feedback", "export"]) == 0  # without --json: one readable line each, oldest first
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split("  ")[1:] for line in lines] == [
+        ["-1", f"{QUESTION} — Wrong page; call me at [PHONE]"],
+        ["+1", QUESTION],
+    ]
+    assert "916-555-0142" not in "".join(lines)
+
 
 def test_closing_the_feedback_modal_still_stores_the_thumbs_down(slack: SlackServer, fake_slack: FakeSlack) -> None:
     """Skipping the comment keeps the 👎."""
@@ -230,6 +240,7 @@ def test_still_need_help_tags_the_helpers_and_can_be_resolved(slack: SlackServer
     _click(slack, element, **where)
     help_post = fake_slack.named("chat.postMessage")[1].args
     assert help_post["thread_ts"] == "1700000000.000100"
+    assert (help_post["unfurl_links"], help_post["unfurl_media"]) == (False, False)
     text = json.dumps(help_post["blocks"])
     assert "Consumer Case/Application Issue" in text
     assert f"<!subteam^{HELPERS}> <@U1>" in text

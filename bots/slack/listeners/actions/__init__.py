@@ -89,7 +89,9 @@ def handle_still_need_help(
     blocks = build_help_blocks(route, portal_url=deps.portal_url, helpers=helpers, ref=ref, asker=body["user"]["id"])
     text = f"Help-request category: {route['category']}"
     if helpers and channel:
-        client.chat_postMessage(channel=channel, thread_ts=thread, blocks=blocks, text=text, unfurl_links=False)
+        client.chat_postMessage(
+            channel=channel, thread_ts=thread, blocks=blocks, text=text, unfurl_links=False, unfurl_media=False
+        )
     else:
         respond(response_type="ephemeral", replace_original=False, blocks=blocks, text=text)
 
