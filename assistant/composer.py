@@ -31,6 +31,7 @@ class HitLike(Protocol):
     title: str
     page: int
     text: str
+    doc_date: str | None
 
 
 #: The direct sentence and at most two supporting ones (issue 8's answer shape; dev with three supports: 269 of
@@ -169,14 +170,16 @@ def marker_citations(sentence: str, snippet: str) -> tuple[str, list[Citation]]:
         except (KeyError, FactsError):
             continue
         for number in _PAGE_NUMBER.findall(match.group("pages")):
-            citations.append(Citation(source=info.file, title=info.title, page=int(number), snippet=snippet))
+            citations.append(
+                Citation(source=info.file, title=info.title, page=int(number), snippet=snippet, doc_date=info.date)
+            )
     text = re.sub(r"\s+([.,;:])", r"\1", _MARKER.sub("", sentence)).strip()
     return text, citations
 
 
 def hit_citation(hit: HitLike, snippet: str) -> Citation:
     """The citation of a retrieved passage itself."""
-    return Citation(source=hit.source, title=hit.title, page=hit.page, snippet=snippet)
+    return Citation(source=hit.source, title=hit.title, page=hit.page, snippet=snippet, doc_date=hit.doc_date)
 
 
 @dataclass(frozen=True)
@@ -440,6 +443,8 @@ def _cited_sentence(units: list[_Unit]) -> tuple[str, tuple[Citation, ...]]:
 
 
 _URL = re.compile(r"\(?\b(?:https?://|www\.)\S+\)?|\S*[=&]\S*[=&]\S*", re.IGNORECASE)
+#: A link in Slack's or an e-mail's angle-bracket markup, `<http://x|label>` or `<http://x>`: its label is text.
+_ANGLE_LINK = re.compile(r"<(?:https?://|mailto:|www\.)[^<>|\s]*(?:\|([^<>]*))?>", re.IGNORECASE)
 # Footnote markers: a roman numeral glued to a stop ("coverage.ii") or standing alone between sentences ("laws. ii
 # To avoid ..."), and a number glued to a stop after a word ("form.1"). Words ending in i ("Hawaii", "taxi"), times
 # ("9:00 p.m.") and decimals ("138.1") are text, not markers.
@@ -451,7 +456,8 @@ _FOOTNOTE = re.compile(
 
 
 def clean_sentence(text: str) -> str:
-    """A sentence fit to show: no links, no footnote markers, single spaces."""
+    """A sentence fit to show: no links (a labelled one leaves its label), no footnote markers, single spaces."""
+    text = _ANGLE_LINK.sub(lambda m: m.group(1) or "", text)
     text = _URL.sub("", text)
     text = _FOOTNOTE.sub("", text)
     text = re.sub(r"\s+([.,;:])", r"\1", text)

@@ -127,7 +127,14 @@ class LlmResponder:
             cited = log.hits[:2]  # it answered from what it read without numbering: show what that was
         citations = [*log.tool_citations]
         citations.extend(
-            Citation(source=h.source, title=h.title, page=h.page, snippet=" ".join(h.text.split())[:300]) for h in cited
+            Citation(
+                source=h.source,
+                title=h.title,
+                page=h.page,
+                snippet=" ".join(h.text.split())[:300],
+                doc_date=h.doc_date,
+            )
+            for h in cited
         )
         route: Route = "tool" if log.tool_calls else "retrieval" if cited else "fallback"
         return LlmResult(answer=text, route=route, tool_calls=log.tool_calls, citations=unique_citations(citations))

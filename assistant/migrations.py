@@ -73,6 +73,15 @@ slack_events = sa.Table(
     sa.Column("received_at", sa.Text, nullable=False),
 )
 
+#: Who asked the app into a Slack thread (the latest @-mention's author): only their follow-ups are answered.
+slack_askers = sa.Table(
+    "slack_askers",
+    metadata,
+    sa.Column("conversation_id", sa.Text, primary_key=True),
+    sa.Column("user_id", sa.Text, nullable=False),
+    sa.Column("asked_at", sa.Text, nullable=False),
+)
+
 help_requests = sa.Table(
     "help_requests",
     metadata,
@@ -117,6 +126,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "conversations and their turns", _create(conversations, turns)),
     Migration(2, "feedback, Slack events, help requests, webinar runs",
               _create(feedback, slack_events, help_requests, webinar_runs)),
+    Migration(3, "who asked the app into each Slack thread", _create(slack_askers)),
 )  # fmt: skip
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

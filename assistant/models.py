@@ -53,6 +53,7 @@ class Citation(BaseModel):
     title: str
     page: int = Field(ge=1)
     snippet: str = Field(description="The passage (or sentence) cited.")
+    doc_date: str | None = Field(default=None, description="The document's date (ISO), when it states one.")
 
 
 class ToolCall(BaseModel):

@@ -71,6 +71,10 @@ class Settings(BaseSettings):
     slack_follow_ups: bool = Field(
         default=True, description="Answer the asker's next messages in a thread it answered, without a new mention."
     )
+    slack_follow_ups_teams_off: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Slack workspace (team) ids, comma-separated, where follow-ups are off (SLACK_FOLLOW_UPS or not).",
+    )
     portal_url: str | None = Field(default=None, description="Link to the Enroller Portal in 'Still need help?'.")
     # HTTP (`enroller serve`). Comma-separated lists, as an operator types them (NoDecode: not JSON).
     api_tokens: Annotated[list[SecretStr], NoDecode] = Field(
@@ -97,7 +101,7 @@ class Settings(BaseSettings):
 
         return parse_chroma_url(value).url
 
-    @field_validator("api_tokens", "cors_origins", mode="before")
+    @field_validator("api_tokens", "cors_origins", "slack_follow_ups_teams_off", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         if isinstance(value, str):

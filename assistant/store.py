@@ -1,5 +1,6 @@
 """Conversation memory on SQLAlchemy 2 (SQLite or PostgreSQL): each turn's (already redacted) Answer, so follow-ups
-can refer back, and the tables later features write to (feedback, Slack event ids, help requests, webinar runs).
+can refer back, and the tables later features write to (feedback, Slack event ids and thread askers, help requests,
+webinar runs).
 
 An Engine with a connection pool serves every thread: the CLI uses the store from one thread, Slack and HTTP handlers
 from many. SQLite files run in WAL mode with a busy timeout, so threads and processes can write alongside each other.
@@ -34,6 +35,7 @@ from assistant.migrations import (
     help_requests,
     migrate,
     now,
+    slack_askers,
     slack_events,
     turns,
     webinar_runs,
@@ -310,6 +312,25 @@ class ConversationStore:
             insert = self._insert_ignore(slack_events).values(event_id=event_id, received_at=now())
             # RETURNING rather than rowcount: a row comes back only if this INSERT wrote it (psycopg's rowcount is -1).
             return conn.execute(insert.returning(slack_events.c.event_id)).first() is not None
+
+    def set_thread_asker(self, conversation_id: str, user_id: str) -> None:
+        """Note who asked the app into a Slack thread (the latest asker replaces an earlier one)."""
+        dialect = postgresql if self._engine.dialect.name == "postgresql" else sqlite
+        values = {"conversation_id": conversation_id, "user_id": user_id, "asked_at": now()}
+        upsert = dialect.insert(slack_askers).values(**values)
+        upsert = upsert.on_conflict_do_update(
+            index_elements=[slack_askers.c.conversation_id],
+            set_={"user_id": upsert.excluded.user_id, "asked_at": upsert.excluded.asked_at},
+        )
+        with self._engine.begin() as conn:
+            conn.execute(upsert)
+
+    def thread_asker(self, conversation_id: str) -> str | None:
+        """Who asked the app into a Slack thread (None: nobody, so it answers no follow-up there)."""
+        query = sa.select(slack_askers.c.user_id).where(slack_askers.c.conversation_id == conversation_id)
+        with self._engine.connect() as conn:
+            value: str | None = conn.execute(query).scalar()
+        return value
 
     def add_help_request(self, *, topic: str, category: str, description: str, case_number: str | None = None) -> str:
         """Store a request for a person's help (free text redacted); returns its reference, e.g. HR-20260320-1A2B3C."""

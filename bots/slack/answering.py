@@ -47,12 +47,20 @@ class SlackDeps:
     helpers: str | None = None
     portal_url: str | None = None
     follow_ups: bool = True
+    follow_ups_teams_off: frozenset[str] = frozenset()
 
     @classmethod
     def from_assistant(cls, assistant: Assistant) -> SlackDeps:
         """The dependencies with the assistant's own settings (ENROLLER_PUBLIC_URL, ENROLLER_SLACK_HELPERS, …)."""
         s = assistant.settings
-        return cls(assistant, s.public_url, s.slack_helpers, s.portal_url, s.slack_follow_ups)
+        off = frozenset(s.slack_follow_ups_teams_off)
+        return cls(assistant, s.public_url, s.slack_helpers, s.portal_url, s.slack_follow_ups, off)
+
+    def follow_ups_in(self, team_id: str | None) -> bool:
+        """Whether thread follow-ups are answered without a mention in this workspace: ENROLLER_SLACK_FOLLOW_UPS,
+        unless the team is in ENROLLER_SLACK_FOLLOW_UPS_TEAMS_OFF (one app may serve several workspaces of an
+        Enterprise Grid org, each with its own team id)."""
+        return self.follow_ups and team_id not in self.follow_ups_teams_off
 
 
 def deps_of(context: Any) -> SlackDeps:
@@ -145,9 +153,10 @@ def respond_privately(
     respond(response_type="ephemeral", text=fallback_text(reply.answer), blocks=blocks, **extra)
 
 
-def has_answered(deps: SlackDeps, conversation_id: str) -> bool:
-    """Whether the app already answered in this thread (so follow-ups need no new mention)."""
-    return deps.assistant.store.last_turn_id(conversation_id) is not None
+def is_thread_asker(deps: SlackDeps, msg: Incoming) -> bool:
+    """Whether `msg` comes from the person who asked the app into its thread (so it needs no new mention); the
+    thread's starter is not the asker when someone else mentioned the app in it."""
+    return deps.assistant.store.thread_asker(msg.conversation_id) == msg.user
 
 
 def pii_reminder(redaction: Redaction) -> str:
@@ -199,6 +208,9 @@ def answer_in_thread(
     finally:
         if not status:
             _try(client.reactions_remove, channel=msg.channel, timestamp=msg.ts, name="eyes")
+    if not msg.is_dm:
+        # In the database, not in memory: a follow-up reaching another worker still knows whose thread this is.
+        deps.assistant.store.set_thread_asker(msg.conversation_id, msg.user)
     if msg.is_dm and say_stream is not None and _stream(deps, reply, say_stream):
         return
     client.chat_postMessage(
@@ -212,15 +224,17 @@ def answer_in_thread(
 
 
 def _stream(deps: SlackDeps, reply: Reply, say_stream: Any) -> bool:
-    """Stream the answer text, then stop with the sources and buttons; False if Slack refused the stream."""
+    """Stream the answer text, then stop with the tool cards, sources and buttons; False if Slack refused the
+    stream."""
     tail = build_feedback_blocks(reply.ref)
     blocks = build_answer_blocks(reply.answer, public_url=deps.public_url, reserve=len(tail))
-    sources = [b for b in blocks if b["type"] == "context"]
+    # The text sections are what is streamed; everything else (tool cards, the sources) comes with the stop.
+    rest = [b for b in blocks if not (b["type"] == "section" and "text" in b)]
     try:
         stream = say_stream()
         for piece in split_text(render_parts(reply.answer), 4000):
             stream.append(markdown_text=piece + "\n\n")
-        stream.stop(blocks=[*sources, *tail])
+        stream.stop(blocks=[*rest, *tail])
     except SlackApiError as exc:
         log.info("streaming refused (%s): posting the answer instead", exc.response.get("error"))
         return False

@@ -17,6 +17,7 @@ class FakeHit:
     title: str
     page: int
     text: str
+    doc_date: str | None = None
 
 
 HITS = [
@@ -174,6 +175,8 @@ def test_two_supporting_sentences_at_most() -> None:
         pytest.param("state and federal laws. ii To avoid", "state and federal laws. To avoid", id="lone-roman"),
         pytest.param("see the form.1 Then", "see the form. Then", id="glued-number"),
         pytest.param("See https://example.org/a?b=1&c=2 for more", "See for more", id="link"),
+        pytest.param("see <http://x|the payments page> first", "see the payments page first", id="labelled-link"),
+        pytest.param("see <https://x.example/a?b=1> first", "see first", id="angle-link"),
         pytest.param(
             "from the week prior on Friday at 9:00 p.m. Any",
             "from the week prior on Friday at 9:00 p.m. Any",
@@ -206,6 +209,7 @@ class Hit:
     page: int
     text: str
     score: float = 1.0
+    doc_date: str | None = None
 
 hits = [
     Hit("rop.pdf", "ROP guide", 7, "After an ROP termination the consumer has 30 calendar days to provide documents "

@@ -24,7 +24,9 @@ from tests.assistant.fakes import FakeHit
 TODAY = date(2026, 3, 20)
 
 
-CARRIER = FakeHit("rop.pdf", "ROP guide", 8, "Carriers are unable to process reinstatements for these cases.")
+CARRIER = FakeHit(
+    "rop.pdf", "ROP guide", 8, "Carriers are unable to process reinstatements for these cases.", doc_date="2025-10-10"
+)
 HOURS = FakeHit("deck.pdf", "Webinar", 105, "Voice: Monday - Friday 8:00AM to 6:00PM")
 
 
@@ -86,11 +88,11 @@ def test_history_is_sent_as_earlier_turns() -> None:
 
 
 def test_search_then_cited_answer_maps_refs_to_pages() -> None:
-    """Refs the answer cites ([1]) become citations of the hit's document and page; uncited hits do not."""
+    """Refs the answer cites ([1]) become citations of the hit's document, page and date; uncited hits do not."""
     model = _model(_call("search_documents", {"query": "carrier reinstate"}), AIMessage("Only Covered CA can [1]."))
     result = LlmResponder(model, fake_search).respond("can the carrier reinstate?", today=TODAY)
     assert result.route == "retrieval"
-    assert [(c.source, c.page) for c in result.citations] == [("rop.pdf", 8)]
+    assert [(c.source, c.page, c.doc_date) for c in result.citations] == [("rop.pdf", 8, "2025-10-10")]
 
 
 @pytest.mark.parametrize(

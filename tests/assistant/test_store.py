@@ -318,7 +318,7 @@ def test_first_release_sqlite_file_is_upgraded_in_place(tmp_path: Path) -> None:
         assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert db.execute("SELECT count(*) FROM turns").fetchone()[0] == 3
         tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"feedback", "slack_events", "help_requests", "webinar_runs", "schema_version"} <= tables
+    assert {"feedback", "slack_events", "slack_askers", "help_requests", "webinar_runs", "schema_version"} <= tables
 
 
 def test_version_1_database_is_migrated_without_losing_turns(database: str | Path) -> None:
@@ -455,6 +455,17 @@ def test_slack_events_are_recorded_once_across_stores(database: str | Path) -> N
             for other in stores:
                 other.close()
         assert sorted(results) == [False, False, False, True]
+
+
+def test_slack_thread_asker_is_shared_and_the_latest_wins(database: str | Path) -> None:
+    """The asker of a Slack thread is read by another store on the same database; a later asker replaces it."""
+    with ConversationStore(database) as store, ConversationStore(database) as other:
+        assert store.thread_asker("slack:T:C:1.1") is None
+        store.set_thread_asker("slack:T:C:1.1", "U1")
+        assert other.thread_asker("slack:T:C:1.1") == "U1"
+        other.set_thread_asker("slack:T:C:1.1", "U3")
+        assert store.thread_asker("slack:T:C:1.1") == "U3"
+        assert store.thread_asker("slack:T:C:2.2") is None
 
 
 def test_help_requests_get_a_reference(database: str | Path) -> None:

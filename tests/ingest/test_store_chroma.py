@@ -43,7 +43,8 @@ def test_url_is_checked() -> None:
 
 
 def test_server_ranks_exactly_like_a_folder(docs: Path, tmp_path: Path, chroma: ChromaServer) -> None:
-    """The same files ingested into a folder and into the server give the same chunks, order and scores."""
+    """The same files ingested into a folder and into the server give the same chunks, order, scores and document
+    dates (what Slack's sources show)."""
     folder = tmp_path / "index"
     ingest_paths([docs], folder, progress=False)
     server = ChromaServerIndex(chroma.url)
@@ -52,8 +53,9 @@ def test_server_ranks_exactly_like_a_folder(docs: Path, tmp_path: Path, chroma: 
     local = Retriever.open(folder)
     remote = ServerRetriever(server)
     for query in ("who can reinstate, can carriers?", "when is the help line open", "passcode delegation"):
-        want = [(h.chunk_id, round(h.score, 5)) for h in local.search(query, k=5)]
-        assert [(h.chunk_id, round(h.score, 5)) for h in remote.search(query, k=5)] == want
+        want = [(h.chunk_id, round(h.score, 5), h.doc_date) for h in local.search(query, k=5)]
+        assert [(h.chunk_id, round(h.score, 5), h.doc_date) for h in remote.search(query, k=5)] == want
+    assert {h.doc_date for h in remote.search("who can reinstate, can carriers?", k=5)} == {"2025-10-10", None}
     assert remote.bm25.size == local.bm25.size
     assert set(remote.bm25.postings) == set(local.bm25.postings)
 

@@ -47,7 +47,8 @@ def render_parts(answer: Answer) -> str:
 
 
 def build_sources_block(citations: list[Citation], *, public_url: str | None = None) -> Block | None:
-    """A context block with up to five sources, "[n] Title, p. N", linked to the page when PUBLIC_URL is set."""
+    """A context block with up to five sources, "[n] Title, p. N (Mon D, YYYY)", linked to the page when PUBLIC_URL
+    is set; the date is the document's own, left out when it states none."""
     if not citations:
         return None
     elements = []
@@ -55,7 +56,8 @@ def build_sources_block(citations: list[Citation], *, public_url: str | None = N
         label = f"{citation.title}, p. {citation.page}"
         url = document_url(public_url, citation.source, citation.page)
         shown = link(url, label) if url else escape(label)
-        elements.append({"type": "mrkdwn", "text": f"[{number}] {shown}"})
+        dated = f" ({_day(citation.doc_date, weekday=False)})" if citation.doc_date else ""
+        elements.append({"type": "mrkdwn", "text": f"[{number}] {shown}{dated}"})
     return {"type": "context", "elements": elements}
 
 
@@ -67,12 +69,12 @@ def build_tool_card(call: ToolCall) -> Block | None:
     return {"type": "section", "fields": [{"type": "mrkdwn", "text": f} for f in fields[:10]]}
 
 
-def _day(value: Any) -> str:
+def _day(value: Any, *, weekday: bool = True) -> str:
     try:
         d = date.fromisoformat(str(value))
     except ValueError:
         return escape(str(value))
-    return f"{d:%a %b} {d.day}, {d.year}"
+    return f"{d:%a %b} {d.day}, {d.year}" if weekday else f"{d:%b} {d.day}, {d.year}"
 
 
 def _rop_fields(r: dict[str, Any]) -> list[str]:

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from bots.slack.turns import TurnRef
-from bots.slack.views.mrkdwn import escape, plain, section
+from bots.slack.views.mrkdwn import SECTION_LIMIT, escape, plain, section, shorten
 
 Block = dict[str, Any]
 
@@ -80,7 +80,8 @@ def build_thanks_text(rating: int) -> str:
     return "Thanks — noted." if rating > 0 else "Thanks — we'll use this to improve the answers."
 
 
-def build_question_block(question: str) -> Block:
-    """The question restated above a private answer (slash command, message shortcut)."""
-    quoted = escape(" ".join(question.split()))
-    return section(f"*You asked:* {quoted[:2900]}")
+def build_question_block(question: str, *, asker: str | None = None) -> Block:
+    """The question restated above an answer: "You asked: …" over a private one (slash command, message shortcut),
+    "<@asker> asked: …" over one shared in the channel; within a section's limit, shortened at a word."""
+    lead = f"<@{asker}> asked: " if asker else "*You asked:* "
+    return section(lead + shorten(escape(" ".join(question.split())), SECTION_LIMIT - len(lead)))

@@ -50,6 +50,12 @@ def split_text(text: str, limit: int = SECTION_LIMIT) -> list[str]:
     return pieces
 
 
+def shorten(text: str, limit: int = SECTION_LIMIT) -> str:
+    """`text` within `limit` characters: cut at a word (never inside an escape) and ended with "…" when too long."""
+    text = text.strip()
+    return text if len(text) <= limit else split_text(text, limit - 1)[0] + "…"
+
+
 def section(text: str) -> dict[str, Any]:
     """A mrkdwn section block (the caller keeps `text` within SECTION_LIMIT)."""
     return {"type": "section", "text": {"type": "mrkdwn", "text": text}}

@@ -23,7 +23,7 @@ def test_ask_json_has_exactly_the_contract_fields(corpus_index: Path, capsys: py
     assert data["route"] == "tool"
     assert set(data["tool_calls"][0]) == {"name", "arguments", "result"}
     assert data["tool_calls"][0]["result"]["rop_due_date"] == "2026-06-06"
-    assert all(set(c) == {"source", "title", "page", "snippet"} for c in data["citations"])
+    assert all(set(c) == {"source", "title", "page", "snippet", "doc_date"} for c in data["citations"])
     kinds = [p["kind"] for p in data["parts"]]
     assert kinds[0] == "tool"
     assert set(kinds) <= {"notice", "tool", "excerpt", "followup", "fallback"}

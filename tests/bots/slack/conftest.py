@@ -30,12 +30,14 @@ SECRET = "test-signing-secret"
 PUBLIC_URL = "https://enroller.example.org"
 HELPERS = "S0HELPERS"
 
-#: A document page whose text would ping the channel and make a link if it were not escaped.
+#: A document page whose text would ping the channel and make links if it were not escaped (and `<http://x|y>` were
+#: not dropped to its label).
 HOSTILE_HIT = FakeHit(
     "carrier-guide.pdf",
     "Carrier payments guide",
     7,
-    "Carriers process binder payments; tell <!channel> and see <#C0123|general> & the carrier's own site for payment.",
+    "Carriers process binder payments; tell <!channel> and see <#C0123|general>, <http://x|y> & the carrier's own site "
+    "for payment.",
     dense_score=0.9,
 )
 ROP_HIT = FakeHit(
@@ -43,6 +45,7 @@ ROP_HIT = FakeHit(
     "ROP guide",
     8,
     "Only Covered California can reinstate these consumers; carriers cannot process ROP reinstatements.",
+    doc_date="2025-10-10",
     dense_score=0.9,
 )
 

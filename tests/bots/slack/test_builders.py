@@ -10,7 +10,7 @@ import pytest
 from assistant.models import Answer, AnswerPart, Citation, ToolCall
 from bots.slack.turns import TurnRef, clean_question
 from bots.slack.views.answer_builder import MAX_SOURCES, build_answer_blocks, build_sources_block, build_tool_card
-from bots.slack.views.feedback_builder import build_feedback_blocks, read_feedback_value
+from bots.slack.views.feedback_builder import build_feedback_blocks, build_question_block, read_feedback_value
 from bots.slack.views.help_builder import build_help_blocks, build_resolved_blocks
 from bots.slack.views.home_builder import Closure, build_home_view
 from bots.slack.views.mrkdwn import MESSAGE_BLOCKS, SECTION_LIMIT, document_url, escape, link, split_text
@@ -86,6 +86,21 @@ def test_sources_without_public_url_are_plain_and_at_most_five() -> None:
     assert block["elements"][0]["text"] == "[1] Guide 0, p. 1"
 
 
+def test_sources_show_the_document_date_when_it_has_one() -> None:
+    """A source carries its document's date after the page ("Jun 20, 2024"); a source without one shows none."""
+    dated = Citation(source="carriers.pdf", title="Carriers", page=3, snippet="s", doc_date="2024-06-20")
+    undated = Citation(source="notes.md", title="Notes", page=1, snippet="s")
+    block = build_sources_block([dated, undated], public_url="https://e.org")
+    assert block is not None
+    assert [e["text"] for e in block["elements"]] == [
+        "[1] <https://e.org/documents/carriers.pdf#page=3|Carriers, p. 3> (Jun 20, 2024)",
+        "[2] <https://e.org/documents/notes.md#page=1|Notes, p. 1>",
+    ]
+    plain = build_sources_block([dated])
+    assert plain is not None
+    assert plain["elements"][0]["text"] == "[1] Carriers, p. 3 (Jun 20, 2024)"
+
+
 def test_long_answer_is_split_into_sections_within_limits() -> None:
     """A 10,000-character answer becomes several sections of at most 3,000 characters."""
     text = " ".join(["eligibility"] * 900)
@@ -107,6 +122,28 @@ def test_huge_answer_stays_within_fifty_blocks_with_the_buttons() -> None:
     assert len(last) <= SECTION_LIMIT
     assert "reinstatement reinstatement …" in last
     assert len(json.dumps(blocks)) < 200_000
+
+
+@pytest.mark.parametrize(
+    ("question", "word", "ending"),
+    [
+        pytest.param(" ".join(["reinstatement"] * 300), "reinstatement", "reinstatement", id="words"),
+        pytest.param(" ".join(["A&B"] * 800), "A&amp;B", "A&amp;B", id="escapes"),
+        pytest.param("a&" * 2000, None, ("a", "&amp;"), id="one-giant-word"),
+    ],
+)
+def test_question_block_is_shortened_at_a_word(question: str, word: str | None, ending: str | tuple[str, ...]) -> None:
+    """A long question restated above an answer stays within a section, ends with "…", and is cut between words
+    (a single giant word is cut, but never inside `&amp;`)."""
+    text = build_question_block(question)["text"]["text"]
+    assert len(text) <= SECTION_LIMIT
+    assert text.endswith("…")
+    body = text.removeprefix("*You asked:* ").removesuffix("…")
+    if word is not None:
+        assert set(body.split()) == {word}
+    assert body.endswith(ending)
+    assert len(body) > 2900
+    assert build_question_block("short <one>", asker="U1")["text"]["text"] == "<@U1> asked: short &lt;one&gt;"
 
 
 def test_rop_card_shows_the_dates() -> None:

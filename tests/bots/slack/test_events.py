@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from tests.bots.slack.conftest import PUBLIC_URL, SlackServer, mention, message
-from tests.bots.slack.fake_slack import BOT_ID, BOT_USER, FakeSlack
+from tests.bots.slack.fake_slack import BOT_ID, BOT_USER, FakeSlack, event_envelope
 
 
 def _texts(blocks: list[dict]) -> str:
@@ -16,7 +19,8 @@ def _texts(blocks: list[dict]) -> str:
 
 
 def test_mention_is_answered_in_its_thread_with_sources(slack: SlackServer, fake_slack: FakeSlack) -> None:
-    """An @-mention gets 👀, then a threaded reply: answer sections, linked sources, 👍/👎 and "Still need help?"."""
+    """An @-mention gets 👀, then a threaded reply: answer sections, linked and dated sources, 👍/👎 and "Still need
+    help?"."""
     resp = slack.event(mention("can carriers reinstate after an ROP termination?"), event_id="Ev1")
     assert resp.status == 200
     assert fake_slack.methods() == ["reactions.add", "reactions.remove", "chat.postMessage"]
@@ -29,7 +33,7 @@ def test_mention_is_answered_in_its_thread_with_sources(slack: SlackServer, fake
     kinds = [b["type"] for b in post["blocks"]]
     assert kinds[-3:] == ["context", "context_actions", "actions"]
     sources = post["blocks"][-3]["elements"][0]["text"]
-    assert sources == f"[1] <{PUBLIC_URL}/documents/rop-guide.pdf#page=8|ROP guide, p. 8>"
+    assert sources == f"[1] <{PUBLIC_URL}/documents/rop-guide.pdf#page=8|ROP guide, p. 8> (Oct 10, 2025)"
     assert "carriers cannot process ROP reinstatements" in _texts(post["blocks"])
     feedback = post["blocks"][-2]["elements"][0]
     assert feedback["type"] == "feedback_buttons"
@@ -53,6 +57,71 @@ def test_thread_follow_up_needs_no_mention(slack: SlackServer, fake_slack: FakeS
         "can carriers reinstate after an ROP termination?",
         "and who can reinstate them then?",
     ]
+
+
+def test_follow_ups_come_from_the_asker_not_the_threads_starter(
+    make_server: Callable[[], SlackServer], fake_slack: FakeSlack
+) -> None:
+    """U1 mentions the app in U2's thread: U1's next message there is answered (also by another app instance on the
+    same database), U2's chatter in their own thread is not."""
+    first, second = make_server(), make_server()
+    root = "1700000000.000100"
+    first.event(
+        mention("can carriers reinstate after an ROP termination?", ts="1700000000.000150", thread_ts=root),
+        event_id="Ev1",
+    )
+    thread = {"thread_ts": root, "parent_user_id": "U2"}
+    second.event(message("and who can reinstate them then?", ts="1700000000.000200", **thread), event_id="Ev2")
+    second.event(message("unrelated chatter", ts="1700000000.000300", user="U2", **thread), event_id="Ev3")
+    first.event(message("more chatter", ts="1700000000.000400", user="U2", **thread), event_id="Ev4")
+    assert len(fake_slack.named("chat.postMessage")) == 2
+    history = first.assistant.store.history(f"slack:T0001:C1:{root}")
+    assert [t.question for t in history] == [
+        "can carriers reinstate after an ROP termination?",
+        "and who can reinstate them then?",
+    ]
+
+
+def _follow_up(slack: SlackServer, team: str, number: int) -> None:
+    """In workspace `team`: a mention answered in its thread, then the asker's follow-up there without a mention."""
+    root = f"17000000{number:02d}.000100"
+    mention_event = mention("can carriers reinstate after an ROP termination?", ts=root)
+    follow_up = message("and who can reinstate them then?", ts=f"17000000{number:02d}.000200", thread_ts=root)
+    for event_id, event in ((f"Ev{number}a", mention_event), (f"Ev{number}b", follow_up)):
+        body = event_envelope(event, event_id=event_id) | {"team_id": team}
+        body["authorizations"] = [{**body["authorizations"][0], "team_id": team}]
+        assert slack.post(json.dumps(body), "application/json").status == 200
+
+
+def _answered_threads(fake: FakeSlack) -> list[str]:
+    return [c.args["thread_ts"] for c in fake.named("chat.postMessage")]
+
+
+@pytest.mark.parametrize(
+    ("env", "answered"),
+    [
+        pytest.param({}, {"T0001": 2, "T0002": 2}, id="default-on"),
+        pytest.param({"ENROLLER_SLACK_FOLLOW_UPS": "false"}, {"T0001": 1, "T0002": 1}, id="off"),
+        pytest.param({"ENROLLER_SLACK_FOLLOW_UPS_TEAMS_OFF": "T0002, T0009"}, {"T0001": 2, "T0002": 1}, id="team-off"),
+    ],
+)
+def test_follow_ups_can_be_turned_off_everywhere_or_per_workspace(
+    make_server: Callable[[], SlackServer],
+    fake_slack: FakeSlack,
+    monkeypatch: pytest.MonkeyPatch,
+    env: dict[str, str],
+    answered: dict[str, int],
+) -> None:
+    """ENROLLER_SLACK_FOLLOW_UPS=false stops answering follow-ups without a mention (mentions still answered);
+    ENROLLER_SLACK_FOLLOW_UPS_TEAMS_OFF does so only in the workspaces it lists."""
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    slack = make_server()
+    for number, team in enumerate(answered, start=1):
+        _follow_up(slack, team, number)
+    threads = _answered_threads(fake_slack)
+    for number, team in enumerate(answered, start=1):
+        assert threads.count(f"17000000{number:02d}.000100") == answered[team], team
 
 
 def test_mention_inside_the_thread_is_answered_once(slack: SlackServer, fake_slack: FakeSlack) -> None:
@@ -87,6 +156,19 @@ def test_dm_is_answered_in_the_dm_thread_with_status_and_stream(slack: SlackServ
     stop = fake_slack.named("chat.stopStream")[0].args
     assert [b["type"] for b in stop["blocks"]] == ["context", "context_actions", "actions"]
     assert not fake_slack.named("reactions.add")
+
+
+def test_dm_tool_answer_streams_with_its_card(slack: SlackServer, fake_slack: FakeSlack) -> None:
+    """An ROP question in a DM ends its stream with the rop_calculator card (the dates), then sources and feedback."""
+    question = "My client's NOD01 is dated March 3, 2026. When does the ROP end?"
+    slack.event(message(question, ts="1.5", channel="D1", channel_type="im"), event_id="Ev1")
+    stop = fake_slack.named("chat.stopStream")[0].args
+    cards = [b for b in stop["blocks"] if "fields" in b]
+    assert len(cards) == 1
+    fields = [f["text"] for f in cards[0]["fields"]]
+    assert "*NOD01 date*\nTue Mar 3, 2026" in fields
+    assert "*ROP ends*\nSat Jun 6, 2026" in fields
+    assert [b["type"] for b in stop["blocks"]][-2:] == ["context_actions", "actions"]
 
 
 def test_dm_falls_back_to_a_message_when_streaming_is_refused(slack: SlackServer, fake_slack: FakeSlack) -> None:
@@ -144,32 +226,65 @@ def test_bad_and_stale_signatures_are_rejected(slack: SlackServer, fake_slack: F
 
 
 def test_document_text_cannot_ping_the_channel_or_make_links(slack: SlackServer, fake_slack: FakeSlack) -> None:
-    """`<!channel>` and a `<#C…|…>` channel link in a PDF's text reach Slack escaped, as plain text (links in
-    document text are dropped by the composer; the builders' own test escapes `<http://x|y>`)."""
+    """`<!channel>`, a `<#C…|…>` channel link and a `<http://x|y>` link in a PDF's text reach Slack as plain text:
+    the first two escaped, the link dropped to its label by the composer, so the sentence still reads."""
     slack.event(mention("who processes binder payments?"), event_id="Ev1")
     post = fake_slack.named("chat.postMessage")[0].args
-    sent = _texts(post["blocks"]) + post["text"]
-    assert "&lt;!channel&gt;" in sent
-    assert "&lt;#C0123|general&gt;" in sent
-    assert "&amp; the carrier" in sent
-    assert "<!channel>" not in sent
-    assert "<#C0123|general>" not in sent
+    sections = " ".join(b["text"]["text"] for b in post["blocks"] if b["type"] == "section" and "text" in b)
+    assert (
+        "tell &lt;!channel&gt; and see &lt;#C0123|general&gt;, y &amp; the carrier's own site for payment" in sections
+    )
+    for sent in (sections, post["text"]):
+        assert "<!channel>" not in sent
+        assert "<#C0123|general>" not in sent
+        assert "<http" not in sent
+        assert "http://x" not in sent
+        assert "|y" not in sent
+        assert "&lt; " not in sent  # no half of a dropped link left behind
+    assert "y &amp; the carrier's" in post["text"]
+
+
+SSN = "123-45-6789"
+
+
+def _no_ssn_logged(caplog: pytest.LogCaptureFixture) -> None:
+    """No log record of the request (any logger, any level down to DEBUG) holds the SSN, message or traceback."""
+    assert caplog.records  # the capture saw the request's logging at all
+    assert not [r.name for r in caplog.records if SSN in r.getMessage()]
+    assert SSN not in caplog.text
 
 
 def test_pii_is_answered_without_it_and_the_author_reminded(
-    slack: SlackServer, fake_slack: FakeSlack, database: Path, tmp_path: Path
+    make_server: Callable[[], SlackServer], fake_slack: FakeSlack, database: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """An SSN in a mention: answered with it redacted, an ephemeral reminder to the author, nothing stored raw."""
-    slack.event(mention("client SSN 123-45-6789, can carriers reinstate after an ROP termination?"), event_id="Ev1")
+    """An SSN in a mention: answered with it redacted, an ephemeral reminder to the author, nothing stored or logged
+    raw (logging at DEBUG from before the app starts until after the answer)."""
+    caplog.set_level(logging.DEBUG)
+    slack = make_server()
+    slack.event(mention(f"client SSN {SSN}, can carriers reinstate after an ROP termination?"), event_id="Ev1")
     reminder = fake_slack.named("chat.postEphemeral")[0].args
     assert reminder["user"] == "U1"
     assert reminder["channel"] == "C1"
     assert "an SSN" in reminder["text"]
     post = fake_slack.named("chat.postMessage")[0].args
-    assert "123-45-6789" not in json.dumps(fake_slack.named("chat.postMessage")[0].args)
+    assert SSN not in json.dumps([c.args for c in fake_slack.calls])
     assert post["thread_ts"] == "1700000000.000100"
     stored = b"".join(p.read_bytes() for p in database.parent.glob(f"{database.name}*"))
-    assert b"123-45-6789" not in stored
+    assert SSN.encode() not in stored
     assert b"[SSN]" in stored
-    logs = b"".join(p.read_bytes() for p in tmp_path.rglob("*.log"))
-    assert b"123-45-6789" not in logs
+    _no_ssn_logged(caplog)
+
+
+def test_pii_in_a_dm_is_streamed_without_it_and_never_logged(
+    make_server: Callable[[], SlackServer], fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An SSN in a DM: the reminder goes to the author, the streamed answer and every other call leave it out, and
+    no log record holds it."""
+    caplog.set_level(logging.DEBUG)
+    slack = make_server()
+    text = f"client SSN {SSN}, can carriers reinstate after an ROP termination?"
+    slack.event(message(text, ts="1.5", channel="D1", channel_type="im"), event_id="Ev1")
+    assert fake_slack.named("chat.postEphemeral")[0].args["user"] == "U1"
+    assert "chat.stopStream" in fake_slack.methods()
+    assert SSN not in json.dumps([c.args for c in fake_slack.calls])
+    _no_ssn_logged(caplog)

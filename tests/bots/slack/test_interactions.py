@@ -48,6 +48,41 @@ def test_slash_command_answers_privately_and_can_share(slack: SlackServer, fake_
     assert fake_slack.named("response_url")[-1].args["delete_original"] is True
 
 
+def _share(slack: SlackServer, fake: FakeSlack, question: str, channel: str = "C1") -> None:
+    """Ask `question` with /enroller, then click "Share in channel" on the private answer."""
+    assert slack.command(question, channel=channel).status == 200
+    share = _action(fake, "share_answer", method="response_url")
+    _click(slack, share, channel={"id": channel}, container={"type": "message", "is_ephemeral": True})
+
+
+def test_shared_answer_header_stays_within_a_section(slack: SlackServer, fake_slack: FakeSlack) -> None:
+    """A question near the 4,000-character limit is restated, privately and when shared, within 3,000 characters,
+    shortened at a word with "…"."""
+    question = ("can carriers reinstate after an ROP termination? " * 80)[:3990]
+    _share(slack, fake_slack, question)
+    private = fake_slack.named("response_url")[0].args["blocks"][0]["text"]["text"]
+    shared = fake_slack.named("chat.postMessage")[0].args["blocks"][0]["text"]["text"]
+    for head, lead in ((private, "*You asked:* "), (shared, "<@U1> asked: ")):
+        assert head.startswith(lead + "can carriers reinstate")
+        assert len(head) <= 3000
+        assert head.endswith("…")
+        assert question.startswith(head.removeprefix(lead).removesuffix("…"))
+        assert question[len(head.removeprefix(lead)) - 1] == " "  # the cut fell between words
+
+
+def test_share_where_the_app_is_not_a_member_says_to_invite_it(slack: SlackServer, fake_slack: FakeSlack) -> None:
+    """Slack refusing the shared post (not_in_channel) gets an ephemeral "invite me" line, not an error; the private
+    answer stays."""
+    fake_slack.fail["chat.postMessage"] = "not_in_channel"
+    _share(slack, fake_slack, QUESTION, channel="C9")
+    assert fake_slack.named("chat.postMessage")[0].args["channel"] == "C9"
+    reply = fake_slack.named("response_url")[-1].args
+    assert reply["response_type"] == "ephemeral"
+    assert reply["replace_original"] is False
+    assert "/invite @Enroller Assist" in reply["text"]
+    assert not any(c.args.get("delete_original") for c in fake_slack.named("response_url"))
+
+
 def test_empty_slash_command_says_how(slack: SlackServer, fake_slack: FakeSlack) -> None:
     """`/enroller` alone gets a usage line, privately."""
     slack.command("")
@@ -103,6 +138,7 @@ def test_rop_modal_round_trip(slack: SlackServer, fake_slack: FakeSlack) -> None
     assert resp.body == ""  # closes the modal
     post = fake_slack.named("chat.postMessage")[0].args
     assert post["channel"] == "U1"  # the app's DM with the person: private
+    assert (post["unfurl_links"], post["unfurl_media"]) == (False, False)
     card = json.dumps(post["blocks"])
     assert "Fri Apr 17, 2026" in card  # NOD03: 45 days after March 3
     assert "Sat Jun 6, 2026" in card  # ROP end: 95 days after March 3
@@ -129,7 +165,8 @@ def test_thumbs_down_is_stored_redacted_and_exported(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """👎 opens the "what was wrong?" modal; its comment is stored redacted with the turn, and exported."""
+    """👎 opens the "what was wrong?" modal; its comment is stored redacted with the turn, and exported (as JSON
+    lines with --json, else one readable line each)."""
     slack.event(mention(QUESTION), event_id="Ev1")
     element = _action(fake_slack, "answer_feedback")
     bad = element["negative_button"]["value"]
@@ -169,6 +206,14 @@ def test_thumbs_down_is_stored_redacted_and_exported(
     assert record["comment"] == "Wrong page; call me at [PHONE]"
     assert "916-555-0142" not in lines[0]
 
+    assert main(["feedback", "export"]) == 0  # without --json: one readable line each, oldest first
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split("  ")[1:] for line in lines] == [
+        ["-1", f"{QUESTION} — Wrong page; call me at [PHONE]"],
+        ["+1", QUESTION],
+    ]
+    assert "916-555-0142" not in "".join(lines)
+
 
 def test_closing_the_feedback_modal_still_stores_the_thumbs_down(slack: SlackServer, fake_slack: FakeSlack) -> None:
     """Skipping the comment keeps the 👎."""
@@ -195,6 +240,7 @@ def test_still_need_help_tags_the_helpers_and_can_be_resolved(slack: SlackServer
     _click(slack, element, **where)
     help_post = fake_slack.named("chat.postMessage")[1].args
     assert help_post["thread_ts"] == "1700000000.000100"
+    assert (help_post["unfurl_links"], help_post["unfurl_media"]) == (False, False)
     text = json.dumps(help_post["blocks"])
     assert "Consumer Case/Application Issue" in text
     assert f"<!subteam^{HELPERS}> <@U1>" in text

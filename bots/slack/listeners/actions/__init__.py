@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from assistant.pii import redact_pii
 from bots.slack.answering import Reply, deps_of, find_turn, reply_blocks
@@ -19,17 +20,24 @@ from bots.slack.views.feedback_builder import (
     HELP_ACTION,
     SHARE_ACTION,
     build_feedback_modal,
+    build_question_block,
     build_thanks_text,
     read_feedback_value,
 )
 from bots.slack.views.help_builder import RESOLVE_ACTION, build_help_blocks, build_resolved_blocks
 from bots.slack.views.home_builder import OPEN_ROP_ACTION
-from bots.slack.views.mrkdwn import escape, section
+from bots.slack.views.mrkdwn import escape
 from tools.registry import run_tool
 
 log = logging.getLogger("enroller.slack")
 
 GONE = "That answer is no longer stored; ask again, please."
+NOT_IN_CHANNEL = (
+    "I can't post in this channel yet: invite me with `/invite @Enroller Assist`, then click “Share in channel” again."
+)
+SHARE_FAILED = "Sorry, I could not share that answer here."
+#: Slack's errors for a channel the app is not in (or cannot see, e.g. a private one it was never invited to).
+_NOT_A_MEMBER = {"not_in_channel", "channel_not_found"}
 
 
 def register(app: App) -> None:
@@ -81,7 +89,9 @@ def handle_still_need_help(
     blocks = build_help_blocks(route, portal_url=deps.portal_url, helpers=helpers, ref=ref, asker=body["user"]["id"])
     text = f"Help-request category: {route['category']}"
     if helpers and channel:
-        client.chat_postMessage(channel=channel, thread_ts=thread, blocks=blocks, text=text, unfurl_links=False)
+        client.chat_postMessage(
+            channel=channel, thread_ts=thread, blocks=blocks, text=text, unfurl_links=False, unfurl_media=False
+        )
     else:
         respond(response_type="ephemeral", replace_original=False, blocks=blocks, text=text)
 
@@ -99,11 +109,18 @@ def handle_share_answer(
         respond(response_type="ephemeral", replace_original=False, text=GONE)
         return
     reply = Reply(turn, ref, redact_pii(turn.question))
-    head = [section(f"<@{body['user']['id']}> asked: {escape(turn.question)}")]
+    head = [build_question_block(turn.question, asker=body["user"]["id"])]
     blocks = reply_blocks(deps, reply, head=head)
-    client.chat_postMessage(
-        channel=channel, blocks=blocks, text=fallback_text(turn), unfurl_links=False, unfurl_media=False
-    )
+    try:
+        client.chat_postMessage(
+            channel=channel, blocks=blocks, text=fallback_text(turn), unfurl_links=False, unfurl_media=False
+        )
+    except SlackApiError as exc:
+        error = str(exc.response.get("error"))
+        log.info("share in %s refused: %s", channel, error)
+        text = NOT_IN_CHANNEL if error in _NOT_A_MEMBER else f"{SHARE_FAILED} (Slack said: {escape(error)})"
+        respond(response_type="ephemeral", replace_original=False, text=text)
+        return
     respond(delete_original=True)
 
 

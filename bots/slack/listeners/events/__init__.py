@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 
 from assistant.engine import PACIFIC
 from assistant.pii import redact_pii
-from bots.slack.answering import Incoming, answer_in_thread, deps_of, has_answered
+from bots.slack.answering import Incoming, answer_in_thread, deps_of, is_thread_asker
 from bots.slack.views.home_builder import Closure, build_home_view
 from tools.calendar import day_schedule
 from tools.registry import run_tool
@@ -62,7 +62,7 @@ def handle_app_mention(event: dict[str, Any], context: BoltContext, client: WebC
 def handle_message(
     event: dict[str, Any], context: BoltContext, client: WebClient, set_status: Any = None, say_stream: Any = None
 ) -> None:
-    """A DM (answered in its DM thread), or a thread follow-up from the asker where the app already answered."""
+    """A DM (answered in its DM thread), or a thread follow-up from whoever asked the app into that thread."""
     if not _from_person(event, context):
         return
     deps = deps_of(context)
@@ -72,12 +72,13 @@ def handle_message(
             client, deps, msg, bot_user_id=context.bot_user_id, set_status=set_status, say_stream=say_stream
         )
         return
-    if "thread_ts" not in event or not deps.follow_ups:
+    if "thread_ts" not in event or not deps.follow_ups_in(msg.team_id):
         return  # a channel message outside a thread: only an @-mention asks the app in
     if context.bot_user_id and f"<@{context.bot_user_id}" in msg.text:
         return  # the app_mention event for this same message answers it
-    # Only the thread's asker, and only where the app answered: it never joins threads it was not asked into.
-    if event.get("parent_user_id") == msg.user and has_answered(deps, msg.conversation_id):
+    # Only the person who asked the app in (not the thread's starter: someone else may have asked in their thread),
+    # and only where it answered them: it never joins threads it was not asked into.
+    if is_thread_asker(deps, msg):
         answer_in_thread(client, deps, msg, bot_user_id=context.bot_user_id)
 
 

@@ -45,7 +45,13 @@ def handle_rop_submission(ack: Ack, view: dict[str, Any], body: dict[str, Any], 
     card = build_tool_card(ToolCall(name=spec.name, arguments=inp.model_dump(mode="json"), result=result))
     user = body["user"]["id"]
     # Posting to the user's id lands in the app's DM with them: only they see it.
-    client.chat_postMessage(channel=user, text=str(result["summary"]), blocks=build_rop_result_blocks(result, card))
+    client.chat_postMessage(
+        channel=user,
+        text=str(result["summary"]),
+        blocks=build_rop_result_blocks(result, card),
+        unfurl_links=False,
+        unfurl_media=False,
+    )
 
 
 def _feedback_ref(view: dict[str, Any]) -> TurnRef:
