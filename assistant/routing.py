@@ -7,6 +7,7 @@ pydantic model; the router's job is to find them in the text, never to compute w
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -534,7 +535,31 @@ def plan_turn(
     pending: dict[str, Any] | None = None,
 ) -> Plan:
     """Decide how to answer `question` (already redacted), given the conversation so far."""
-    history = history or []
+    plan = _plan_turn(question, today, history or [], now, pending)
+    # "my email is [EMAIL], how long is the ROP?": a placeholder is no subject to search for (the search read
+    # "email" and answered about the Daily Summary Email).
+    if _PLACEHOLDER.search(plan.query) or _PLACEHOLDER.search(plan.focus):
+        plan = dataclasses.replace(plan, query=_unplaced(plan.query), focus=_unplaced(plan.focus))
+    return plan
+
+
+#: A redacted value with the words that only introduce it ("my email is [EMAIL]", "client's dob: [DOB]").
+_INTRODUCED_PLACEHOLDER = re.compile(
+    r"(?:\b(?:my|her|his|their|the|our|client'?s?|consumer'?s?)\s+)?"
+    r"(?:\b(?:e-?mail(?:\s+address)?|phone(?:\s+number)?|cell|number|ssn|itin|social(?:\s+security)?(?:\s+number)?"
+    r"|dob|date\s+of\s+birth|birth\s*day|birthdate)\s*(?:is|was|:|=|-)?\s*)?"
+    r"\[(?:SSN|ITIN|PHONE|EMAIL|DOB)\]",
+    re.IGNORECASE,
+)
+
+
+def _unplaced(text: str) -> str:
+    return re.sub(r"\s{2,}", " ", _INTRODUCED_PLACEHOLDER.sub(" ", text)).strip(" ,;:-")
+
+
+def _plan_turn(
+    question: str, today: date, history: list[Answer], now: datetime | None, pending: dict[str, Any] | None
+) -> Plan:
     rules = routing_rules()
     text = correct_spelling(expand_shorthand(question.strip(), rules.shorthand), rules.spelling)
 

@@ -426,3 +426,22 @@ def test_hours_follow_up_stays_with_the_service_center() -> None:
     plan = plan_turn("what are the normal hours", date(2026, 3, 20), history)
     assert plan.calls[0].name == "service_center_hours"
     assert plan.calls[0].arguments == {"date": "2026-03-20"}
+
+
+@pytest.mark.parametrize(
+    ("redacted", "query"),
+    [
+        ("my email is [EMAIL], how long is the ROP?", "how long is the ROP?"),
+        ("her dob: [DOB] - what documents prove citizenship?", "what documents prove citizenship?"),
+        ("can I put the consumer's phone number [PHONE] on the help request?", None),
+    ],
+    ids=["email", "dob", "phone-number-is-the-subject"],
+)
+def test_a_redacted_value_is_not_searched_for(redacted: str, query: str | None) -> None:
+    """The words that only introduce a redacted value, and the placeholder, leave the search query (the search
+    read "my email is [EMAIL]" as a question about e-mail); a question about the detail keeps its subject."""
+    plan = plan_turn(redacted, TODAY, [])
+    assert "[" not in plan.query
+    if query is not None:
+        assert plan.query == query
+        assert plan.focus == query
