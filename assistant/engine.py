@@ -385,9 +385,13 @@ class _Draft:
         self._parts.append((kind, text, list(citations)))
 
     def finish(self) -> tuple[list[AnswerPart], list[Citation]]:
-        """The parts with citation indexes, and the de-duplicated citations (first seen first)."""
+        """The parts with citation indexes, and the de-duplicated citations (first seen first). A page that a
+        tool and a document excerpt both cite keeps the excerpt's snippet: the document's own words, not the
+        tool's summary."""
         citations = unique_citations(c for _, _, cites in self._parts for c in cites)
         index = {(c.source, c.page): n for n, c in enumerate(citations)}
+        quoted = {(c.source, c.page): c for kind, _, cites in reversed(self._parts) if kind == "excerpt" for c in cites}
+        citations = [quoted.get((c.source, c.page), c) for c in citations]
         parts = [
             AnswerPart(kind=kind, text=text, citations=sorted({index[(c.source, c.page)] for c in cites}))
             for kind, text, cites in self._parts

@@ -286,3 +286,27 @@ def test_judge_question_is_the_judgement_ask_makes(question: str, hit: FakeHit, 
     else:
         assert signals.composition.text
         assert signals.composition.text in answer.answer
+
+
+def test_a_page_cited_by_a_tool_and_an_excerpt_keeps_the_documents_words() -> None:
+    """The ROP tool and a toolkit excerpt both cite the guide's p. 3: that citation's snippet is the page's own
+    text (what a Slack source or a web page shows under it), not the tool's summary; the tool still cites it."""
+    page3 = FakeHit(
+        "Understanding_ROP_and_Auto_Discontinuance.pdf",
+        "ROP guide",
+        3,
+        "If the consumer is still inconsistent after the reasonable opportunity period, eligibility ends.",
+    )
+    answer = Assistant(search=_search_returning(page3)).ask(
+        "my client's NOD01 went out 2026-03-03, when does the ROP end?", today=TODAY
+    )
+    (cited,) = [c for c in answer.citations if c.page == 3]
+    assert cited.snippet.startswith("If the consumer is still inconsistent")
+    n = answer.citations.index(cited)
+    tool = next(p for p in answer.parts if p.kind == "tool")
+    excerpt = next(p for p in answer.parts if p.kind == "excerpt")
+    assert n in tool.citations
+    assert n in excerpt.citations
+    others = [c for c in answer.citations if c.page != 3]
+    assert others
+    assert all(c.snippet == tool.text[: len(c.snippet)] or c.snippet in tool.text for c in others)
