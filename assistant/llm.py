@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from assistant.errors import AssistantError
 from assistant.lc_tools import CallLog, build_tools
 from assistant.models import Answer, Citation, Route, ToolCall, unique_citations
 from assistant.settings import Settings
@@ -24,7 +25,7 @@ PROMPTS = Path(__file__).resolve().parent / "prompts"
 _REF = re.compile(r"\[(\d{1,2})\]")
 
 
-class LlmUnavailable(Exception):
+class LlmUnavailable(AssistantError):
     """The LLM could not give a usable answer this turn."""
 
 

@@ -20,6 +20,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
+from assistant.errors import AssistantError
+
 metadata = sa.MetaData()
 
 # Timestamps are ISO 8601 text in UTC, as the first release wrote them, so that both backends sort them alike.
@@ -135,7 +137,7 @@ SCHEMA_VERSION = MIGRATIONS[-1].version
 _PG_LOCK_KEY = 0x456E4173
 
 
-class NewerSchemaError(Exception):
+class NewerSchemaError(AssistantError):
     """The database was made by a newer release; nothing was written to it."""
 
     def __init__(self, found: int) -> None:

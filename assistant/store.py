@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.pool import StaticPool
 
+from assistant.errors import AssistantError
 from assistant.migrations import (
     SCHEMA_VERSION,
     NewerSchemaError,
@@ -70,7 +71,7 @@ LOCK_TIMEOUT_S = 5.0
 STATEMENT_TIMEOUT_S = 15.0
 
 
-class StoreError(RuntimeError):
+class StoreError(AssistantError, RuntimeError):
     """The conversation database cannot be opened or is not ours."""
 
 

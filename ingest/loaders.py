@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from ingest.errors import IngestError
+
 PDF_SUFFIXES = {".pdf"}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 TEXT_SUFFIXES = {".txt", ".text"}
@@ -31,7 +33,7 @@ _DATE_PATTERNS = [
 ]
 
 
-class LoadError(Exception):
+class LoadError(IngestError):
     """A file could not be read; `reason` says why in a few words."""
 
     def __init__(self, path: Path, reason: str) -> None:

@@ -37,3 +37,25 @@ def test_no_upward_imports(package: str) -> None:
         if _imports(path) & FORBIDDEN[package]
     }
     assert offenders == {}
+
+
+@pytest.mark.parametrize("package", ["tools", "ingest", "assistant", "bots"])
+def test_every_error_is_an_enroller_error(package: str) -> None:
+    """Every exception a package defines derives from the shared EnrollerError, so an interface maps errors in
+    one place (CLI exit 2, HTTP 4xx/503, a Slack message)."""
+    import importlib
+    import inspect
+
+    from tools.errors import EnrollerError
+
+    strays = []
+    for path in sorted((ROOT / package).rglob("*.py")):
+        module_name = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        if module_name.endswith("__main__"):
+            continue
+        module = importlib.import_module(module_name)
+        for name, obj in vars(module).items():
+            ours = inspect.isclass(obj) and issubclass(obj, Exception) and obj.__module__ == module_name
+            if ours and not issubclass(obj, EnrollerError):
+                strays.append(f"{module_name}.{name}")
+    assert strays == []

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
+from tools.errors import InvalidInputError
+
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 
@@ -24,7 +26,7 @@ def load_operator_knowledge() -> None:
     load_knowledge(get_settings().knowledge_dir)
 
 
-class UsageError(Exception):
+class UsageError(InvalidInputError):
     """Bad command-line input: printed as one line on stderr, exit 2."""
 
 
