@@ -157,7 +157,7 @@ class RopOutput(ToolOutput):
         default=None, description="When the Warning-Documents Needed Notice (NOD03) goes out (needs the NOD01 date)."
     )
     rop_due_date: date | None = Field(
-        default=None, description="Last day of the ROP: the NOD01 date + 95 days, the date CalHEERS uses."
+        default=None, description="Last day of the ROP: the NOD01 date plus the ROP length in rop.yaml (CalHEERS date)."
     )
     rop_basis: str | None = Field(default=None, description="Which rule set the ROP due date.")
     late_receipt_note: str | None = Field(
