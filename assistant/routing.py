@@ -19,7 +19,9 @@ from assistant.dates import FoundDate, parse_dates
 from assistant.models import Answer
 from ingest.spelling import one_edit
 from ingest.text import replace_words
+from tools.delegation import delegation_facts
 from tools.facts import knowledge_file, load_facts
+from tools.text import find_phrases
 
 # --- the data file -----------------------------------------------------------------------------------
 
@@ -486,7 +488,10 @@ _QUOTED = re.compile(r"[\"“”]([^\"“”]{12,})[\"“”]|(?<!\w)'([^']{12,}
 def _plan_delegation(text: str, history: list[Answer]) -> Plan | None:
     rules = routing_rules().delegation
     triggers = _hits(rules.triggers, text)
-    results = _hits(rules.result_words, text)
+    # A result the tool itself recognises ("she has two cases", delegation.yaml's phrases) is one too.
+    results = _hits(rules.result_words, text) or [
+        p for result in delegation_facts().results.values() for p in find_phrases(text, result.phrases)
+    ]
     if not triggers and _just_called(history, "delegation_result_explainer") is not None:
         triggers = ["(follow-up)"]  # "what if it says already delegated?" right after a delegation answer
     if not triggers or not results:

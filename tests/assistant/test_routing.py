@@ -445,3 +445,20 @@ def test_a_redacted_value_is_not_searched_for(redacted: str, query: str | None) 
     if query is not None:
         assert plan.query == query
         assert plan.focus == query
+
+
+def _delegation_phrases() -> list[tuple[str, str]]:
+    from tools.delegation import delegation_facts
+
+    return [(key, phrase) for key, result in delegation_facts().results.items() for phrase in result.phrases]
+
+
+@pytest.mark.parametrize(("result", "phrase"), _delegation_phrases(), ids=str)
+def test_every_result_the_delegation_tool_knows_routes_to_it(result: str, phrase: str) -> None:
+    """Told in passing ("tried to delegate, she has two cases"), each phrase the Delegation Tool explainer knows
+    (knowledge/delegation.yaml) reaches the explainer, which names that result."""
+    from tools.registry import run_tool
+
+    plan = plan_turn(f"tried to delegate my consumer and {phrase}, what now?", TODAY, [])
+    assert [c.name for c in plan.calls] == ["delegation_result_explainer"]
+    assert run_tool("delegation_result_explainer", plan.calls[0].arguments).result == result  # type: ignore[attr-defined]
