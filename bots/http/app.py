@@ -62,7 +62,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.enroller = state
-    install_error_handlers(app)
+    install_error_handlers(app, page_error=pages.render_page_error)
 
     api = APIRouter(prefix="/api", dependencies=[Depends(require_token)], responses=API_ERRORS)
     for module in (ask, search, tools, help_requests, feedback):
