@@ -94,13 +94,18 @@ class SuggestResponse(BaseModel):
 
 
 class FeedbackRequest(BaseModel):
-    """👍 (+1) or 👎 (-1) on a conversation's latest answer."""
+    """👍 (+1) or 👎 (-1) on one answer of a conversation: its `turn`, else the latest."""
 
     model_config = ConfigDict(extra="forbid")
 
     conversation_id: str = Field(min_length=1, max_length=200)
     rating: Literal[1, -1]
     comment: str | None = Field(default=None, max_length=2000)
+    turn: int | None = Field(
+        default=None,
+        ge=1,
+        description="Which answer: its number in the conversation, 1 for the first (default: the latest).",
+    )
 
     @field_validator("conversation_id")
     @classmethod
@@ -117,6 +122,7 @@ class FeedbackResponse(BaseModel):
     id: int
     conversation_id: str
     rating: int
+    turn: int = Field(description="The number of the answer rated, 1 for the conversation's first.")
 
 
 class ReadyResponse(BaseModel):

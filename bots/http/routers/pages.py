@@ -146,14 +146,18 @@ def _chat(
     **context: Any,
 ) -> HTMLResponse:
     history: list[Answer] = []
+    first_turn = 1
     if conversation_id and state.assistant is not None:
         history = state.assistant.store.history(conversation_id, limit=CHAT_HISTORY)
+        # Each answer's 👍/👎 names its own turn; the page shows the last CHAT_HISTORY of them.
+        first_turn = max(1, state.assistant.store.turn_count(conversation_id) - len(history) + 1)
     return _render(
         request,
         "chat.html",
         status_code,
         conversation_id=conversation_id if history else None,
         history=history,
+        first_turn=first_turn,
         servable=set(indexed_documents(state.index_dir)),
         **context,
     )
@@ -233,17 +237,19 @@ def chat_ask(
 
 
 @signed_in.post("/chat/feedback")
-def chat_feedback(
+def chat_feedback(  # noqa: PLR0917 (FastAPI passes each form field by keyword)
     request: Request,
     state: StateDep,
     assistant: AssistantDep,
     conversation_id: Annotated[str, Form()],
     rating: Annotated[int, Form()],
+    turn: Annotated[int | None, Form()] = None,
 ) -> HTMLResponse:
-    """👍/👎 on the latest answer, then the conversation again with a thank-you."""
+    """👍/👎 on the answer the form belongs to (its `turn`), then the conversation again with a thank-you."""
     try:
-        body = FeedbackRequest.model_validate({"conversation_id": conversation_id, "rating": rating})
+        body = FeedbackRequest.model_validate({"conversation_id": conversation_id, "rating": rating, "turn": turn})
     except ValidationError as exc:
         raise InvalidRequestError(exc) from exc
-    record_feedback(assistant, body)
-    return _chat(request, state, conversation_id, message="Thanks: your feedback was recorded.")
+    recorded = record_feedback(assistant, body)
+    message = f"Thanks: your feedback was recorded (answer {recorded.turn})."
+    return _chat(request, state, conversation_id, message=message)

@@ -261,6 +261,25 @@ def test_feedback_is_stored(secured: LiveServer) -> None:
     assert "555-0100" not in stored[-1].comment
 
 
+def test_feedback_names_the_answer_by_turn(secured: LiveServer) -> None:
+    """`turn` rates that answer of the conversation (stored by its turn id); without it, the latest; past the end
+    is 404 naming `turn`."""
+    first = api(secured, "POST", "/api/ask", json={"question": "When is the service center open?"}).json()
+    cid = first["conversation_id"]
+    api(secured, "POST", "/api/ask", json={"question": "How long is the ROP?", "conversation_id": cid})
+    store = secured.assistant.store
+    rated = api(secured, "POST", "/api/feedback", json={"conversation_id": cid, "rating": 1, "turn": 1})
+    assert rated.status_code == 201, rated.text
+    assert rated.json()["turn"] == 1
+    latest = api(secured, "POST", "/api/feedback", json={"conversation_id": cid, "rating": -1})
+    assert latest.json()["turn"] == 2
+    stored = [(f.turn_id, f.rating) for f in store.list_feedback() if f.conversation_id == cid]
+    assert stored == [(store.turn_id(cid, 1), 1), (store.last_turn_id(cid), -1)]
+    missing = api(secured, "POST", "/api/feedback", json={"conversation_id": cid, "rating": 1, "turn": 3})
+    assert missing.status_code == 404
+    assert missing.json()["field"] == "turn"
+
+
 def test_feedback_on_unknown_conversation_is_404(secured: LiveServer) -> None:
     """Feedback needs a conversation with an answer."""
     response = api(secured, "POST", "/api/feedback", json={"conversation_id": "nope", "rating": 1})

@@ -227,3 +227,20 @@ def test_chat_feedback_errors_are_pages(
     assert response.headers["content-type"].startswith("text/html")
     assert message in response.text
     assert 'role="alert"' in response.text
+
+
+def test_each_chat_answer_takes_its_own_feedback(open_server: LiveServer, http_assistant: Assistant) -> None:
+    """Every answer on the page has its own 👍/👎, naming its turn; rating the first answer stores that turn."""
+    store = http_assistant.store
+    with httpx.Client(base_url=open_server.url, timeout=30) as client:
+        first = client.post("/chat", data={"question": "How long is the reasonable opportunity period?"})
+        cid = re.search(r'name="conversation_id" value="([0-9a-f]+)"', first.text)
+        assert cid
+        page = client.post("/chat", data={"question": "When is the service center open?", "conversation_id": cid[1]})
+        assert page.text.count('action="/chat/feedback"') == 2
+        assert re.findall(r'name="turn" value="(\d+)"', page.text) == ["1", "2"]
+        thanks = client.post("/chat/feedback", data={"conversation_id": cid[1], "rating": "-1", "turn": "1"})
+        assert "feedback was recorded (answer 1)" in thanks.text
+    (stored,) = [f for f in store.list_feedback() if f.conversation_id == cid[1]]
+    assert stored.rating == -1
+    assert stored.turn_id == store.turn_id(cid[1], 1) != store.last_turn_id(cid[1])
