@@ -80,6 +80,15 @@ def create_app(
 
         app.include_router(slack_router(state, slack_settings))
 
+    # The last added runs first. The body limit inside the rate limit (a client over its limit is refused before
+    # its body is read), and CORS outside both, so the portal's page can read a 413 or a 429 too.
+    app.add_middleware(
+        BodyLimitMiddleware,
+        limit=MAX_BODY_BYTES,
+        large={"/help-request": MAX_FORM_BYTES, "/webinar": MAX_FORM_BYTES, "/webinar/export": MAX_FORM_BYTES},
+    )
+    if settings.rate_limit:
+        app.add_middleware(RateLimitMiddleware, per_minute=settings.rate_limit)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=list(settings.cors_origins),
@@ -87,14 +96,6 @@ def create_app(
         allow_headers=["Authorization", "Content-Type"],
         max_age=600,
     )
-    app.add_middleware(
-        BodyLimitMiddleware,
-        limit=MAX_BODY_BYTES,
-        large={"/help-request": MAX_FORM_BYTES, "/webinar": MAX_FORM_BYTES, "/webinar/export": MAX_FORM_BYTES},
-    )
-    if settings.rate_limit:
-        # Outermost: a client over its limit is refused before its body is read.
-        app.add_middleware(RateLimitMiddleware, per_minute=settings.rate_limit)
     return app
 
 

@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from assistant.models import Citation
+from assistant.models import AskRequest, Citation
 
 MAX_DESCRIPTION_CHARS = 4000
 
@@ -15,6 +15,13 @@ MAX_DESCRIPTION_CHARS = 4000
 def document_url(source: str, page: int) -> str:
     """Where a cited page opens: the served PDF at that page."""
     return f"/documents/{quote(source)}#page={page}"
+
+
+class AskBody(AskRequest):
+    """`POST /api/ask`'s body: the assistant's own `AskRequest`, refusing a field it does not know (422 naming it)
+    rather than dropping it, so a misspelt `today` is not silently answered for the real today."""
+
+    model_config = ConfigDict(extra="forbid", title="AskRequest")
 
 
 class SearchHit(BaseModel):
