@@ -251,6 +251,31 @@ class ConversationStore:
             value: int | None = conn.execute(query).scalar()
         return value
 
+    def turn_id(self, conversation_id: str, turn: int | None = None) -> int | None:
+        """The id of a conversation's `turn`-th turn (1 is its first answer), or of its latest when `turn` is None;
+        None when there is no such turn."""
+        if turn is None:
+            return self.last_turn_id(conversation_id)
+        if turn < 1:
+            return None
+        query = (
+            sa.select(turns.c.id)
+            .where(turns.c.conversation_id == conversation_id)
+            .order_by(turns.c.id)
+            .offset(turn - 1)
+            .limit(1)
+        )
+        with self._engine.connect() as conn:
+            value: int | None = conn.execute(query).scalar()
+        return value
+
+    def turn_count(self, conversation_id: str) -> int:
+        """How many turns a conversation has (0 for an unknown id)."""
+        query = sa.select(sa.func.count()).select_from(turns).where(turns.c.conversation_id == conversation_id)
+        with self._engine.connect() as conn:
+            count: int = conn.execute(query).scalar_one()
+        return count
+
     def add_feedback(
         self,
         conversation_id: str,

@@ -62,7 +62,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.enroller = state
-    install_error_handlers(app)
+    install_error_handlers(app, page_error=pages.render_page_error)
 
     api = APIRouter(prefix="/api", dependencies=[Depends(require_token)], responses=API_ERRORS)
     for module in (ask, search, tools, help_requests, feedback):
@@ -80,6 +80,15 @@ def create_app(
 
         app.include_router(slack_router(state, slack_settings))
 
+    # The last added runs first. The body limit inside the rate limit (a client over its limit is refused before
+    # its body is read), and CORS outside both, so the portal's page can read a 413 or a 429 too.
+    app.add_middleware(
+        BodyLimitMiddleware,
+        limit=MAX_BODY_BYTES,
+        large={"/help-request": MAX_FORM_BYTES, "/webinar": MAX_FORM_BYTES, "/webinar/export": MAX_FORM_BYTES},
+    )
+    if settings.rate_limit:
+        app.add_middleware(RateLimitMiddleware, per_minute=settings.rate_limit)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=list(settings.cors_origins),
@@ -87,14 +96,6 @@ def create_app(
         allow_headers=["Authorization", "Content-Type"],
         max_age=600,
     )
-    app.add_middleware(
-        BodyLimitMiddleware,
-        limit=MAX_BODY_BYTES,
-        large={"/help-request": MAX_FORM_BYTES, "/webinar": MAX_FORM_BYTES, "/webinar/export": MAX_FORM_BYTES},
-    )
-    if settings.rate_limit:
-        # Outermost: a client over its limit is refused before its body is read.
-        app.add_middleware(RateLimitMiddleware, per_minute=settings.rate_limit)
     return app
 
 

@@ -2,11 +2,14 @@
 
 `InvalidInputError` (the caller's fault) → 422 naming the field; an unknown tool → 404; malformed JSON → 400;
 an assistant that could not start, or a database gone away → 503 with the reason; a missing or wrong token → 401
-(pages: the sign-in page). Bodies are `{"detail": message, "field": name-or-null}` everywhere.
+(pages: the sign-in page). API bodies are `{"detail": message, "field": name-or-null}` everywhere; a page request
+(not /api, the browser accepts HTML) gets its page again with the message and the user's input kept, when the app
+was given a `page_error` renderer for that page.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -90,13 +93,32 @@ def describe_request_error(exc: RequestValidationError) -> tuple[int, str, str |
     return 422, "; ".join(parts), field_name
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    """Map every error to its response, once for the whole app."""
+#: Renders an error on a page as that page again (`(request, status, message, field)`), or None for no such page.
+PageErrorRenderer = Callable[[Request, int, str, str | None], Awaitable[Response | None]]
+
+
+def wants_page(request: Request) -> bool:
+    """Whether the error should be shown as a page: not /api, and the client (a browser) accepts HTML."""
+    path = request.url.path
+    return path != "/api" and not path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
+
+
+def install_error_handlers(app: FastAPI, page_error: PageErrorRenderer | None = None) -> None:
+    """Map every error to its response, once for the whole app; `page_error` renders the pages' own."""
+
+    async def respond(
+        request: Request, status: int, message: str, field: str | None = None, headers: dict[str, str] | None = None
+    ) -> Response:
+        if page_error is not None and wants_page(request):
+            page = await page_error(request, status, message, field)
+            if page is not None:
+                return page
+        return _json(status, message, field, headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
         status, message, field_name = describe_request_error(exc)
-        return _json(status, message, field_name)
+        return await respond(request, status, message, field_name)
 
     @app.exception_handler(SignInRequiredError)
     async def _sign_in(request: Request, exc: SignInRequiredError) -> Response:
@@ -108,19 +130,19 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(HttpError)
     async def _http(request: Request, exc: HttpError) -> Response:
-        return _json(exc.status, str(exc), exc.field)
+        return await respond(request, exc.status, str(exc), exc.field)
 
     @app.exception_handler(UnknownToolError)
     async def _unknown_tool(request: Request, exc: UnknownToolError) -> Response:
-        return _json(404, str(exc), "name")
+        return await respond(request, 404, str(exc), "name")
 
     @app.exception_handler(InvalidInputError)
     async def _invalid(request: Request, exc: InvalidInputError) -> Response:
-        return _json(422, str(exc), exc.field)
+        return await respond(request, 422, str(exc), exc.field)
 
     @app.exception_handler(KnowledgeError)
     async def _knowledge(request: Request, exc: KnowledgeError) -> Response:
-        return _json(503, f"a knowledge file is invalid: {exc}", exc.field)
+        return await respond(request, 503, f"a knowledge file is invalid: {exc}", exc.field)
 
     for database_error in DATABASE_ERRORS:
 
@@ -128,8 +150,8 @@ def install_error_handlers(app: FastAPI) -> None:
         async def _database(request: Request, exc: Exception) -> Response:
             # Writes that matter (feedback, help requests) fail loudly; each is one transaction, so nothing is
             # half-written.
-            return _json(503, database_reason(exc))
+            return await respond(request, 503, database_reason(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def _starlette(request: Request, exc: StarletteHTTPException) -> Response:
-        return _json(exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None))
+        return await respond(request, exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None))

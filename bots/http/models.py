@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from assistant.models import Citation
+from assistant.models import AskRequest, Citation
 
 MAX_DESCRIPTION_CHARS = 4000
 
@@ -15,6 +15,13 @@ MAX_DESCRIPTION_CHARS = 4000
 def document_url(source: str, page: int) -> str:
     """Where a cited page opens: the served PDF at that page."""
     return f"/documents/{quote(source)}#page={page}"
+
+
+class AskBody(AskRequest):
+    """`POST /api/ask`'s body: the assistant's own `AskRequest`, refusing a field it does not know (422 naming it)
+    rather than dropping it, so a misspelt `today` is not silently answered for the real today."""
+
+    model_config = ConfigDict(extra="forbid", title="AskRequest")
 
 
 class SearchHit(BaseModel):
@@ -94,13 +101,18 @@ class SuggestResponse(BaseModel):
 
 
 class FeedbackRequest(BaseModel):
-    """👍 (+1) or 👎 (-1) on a conversation's latest answer."""
+    """👍 (+1) or 👎 (-1) on one answer of a conversation: its `turn`, else the latest."""
 
     model_config = ConfigDict(extra="forbid")
 
     conversation_id: str = Field(min_length=1, max_length=200)
     rating: Literal[1, -1]
     comment: str | None = Field(default=None, max_length=2000)
+    turn: int | None = Field(
+        default=None,
+        ge=1,
+        description="Which answer: its number in the conversation, 1 for the first (default: the latest).",
+    )
 
     @field_validator("conversation_id")
     @classmethod
@@ -117,6 +129,7 @@ class FeedbackResponse(BaseModel):
     id: int
     conversation_id: str
     rating: int
+    turn: int = Field(description="The number of the answer rated, 1 for the conversation's first.")
 
 
 class ReadyResponse(BaseModel):

@@ -1,5 +1,6 @@
 """Per-client rate limits on /api/*: a token bucket per bearer token (else session cookie, else client address),
-so one client cannot starve the rest. Over the limit → 429 with `Retry-After` (whole seconds).
+so one client cannot starve the rest; the suggest widget's calls per token and client address, in buckets of their
+own. Over the limit → 429 with `Retry-After` (whole seconds).
 
 Each bucket holds `per_minute` requests and refills at `per_minute / 60` a second, so a client may burst up to
 its minute's worth and then keeps that pace. Buckets live in the worker (N workers: up to N× per client) and are
@@ -25,6 +26,8 @@ from bots.http.errors import error_body
 #: Buckets kept per worker; the least recently seen are dropped first (a dropped bucket starts full again).
 MAX_BUCKETS = 10_000
 LIMITED_PREFIX = "/api/"
+#: The widget's endpoint, called on every pause in typing: its own buckets (see `client_key`).
+SUGGEST_PATH = "/api/help-requests/suggest"
 
 
 class TokenBuckets:
@@ -56,15 +59,20 @@ class TokenBuckets:
 
 
 def client_key(scope: Scope) -> str:
-    """Who is asking: a hash of the bearer token or session cookie, else the client's address."""
+    """Who is asking: a hash of the bearer token or session cookie, else the client's address. The suggest
+    widget's calls are counted apart, per token *and* address: every portal user sends the portal page's one
+    `data-token`, so by token alone they would share (and starve) one bucket, and typing would eat into that
+    client's budget for the rest of /api."""
     headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers") or []}
     token = bearer_token(headers.get("authorization"))
     if token is None:
         token = _cookie(headers.get("cookie", ""), SESSION_COOKIE)
-    if token is not None:
-        return "t:" + hashlib.sha256(token.encode()).hexdigest()[:32]
     client = scope.get("client")
-    return f"a:{client[0] if client else 'unknown'}"
+    address = client[0] if client else "unknown"
+    who = "t:" + hashlib.sha256(token.encode()).hexdigest()[:32] if token is not None else f"a:{address}"
+    if scope.get("path") == SUGGEST_PATH:
+        return f"s:{address}:{who}"
+    return who
 
 
 def _cookie(header: str, name: str) -> str | None:

@@ -94,10 +94,22 @@ def submit_help_request(form: HelpRequestForm, store: ConversationStore, webhook
         response.raise_for_status()
     except httpx.HTTPError as exc:
         log.warning("help-request webhook failed: %s", type(exc).__name__)
-        raise UpstreamError("the portal did not accept the request; nothing was sent, try again") from exc
-    forwarded_ref: str | None = None
-    if "json" in response.headers.get("content-type", ""):
+        raise UpstreamError(
+            "The Enroller Portal did not accept the request, so it was not submitted. "
+            "Your answers are kept below: try again in a moment."
+        ) from exc
+    return Submitted(portal_reference(response), forwarded=True, pii_kinds=redaction.kinds, attachments_kept=True)
+
+
+def portal_reference(response: httpx.Response) -> str | None:
+    """The reference in the portal's 2xx reply, if it gave one. The request is in by then, so a reply we cannot
+    read (not JSON whatever its Content-Type says, no `reference`) still counts as forwarded, just unreferenced."""
+    if "json" not in response.headers.get("content-type", ""):
+        return None
+    try:
         body = response.json()
-        if isinstance(body, dict) and isinstance(body.get("reference"), str):
-            forwarded_ref = body["reference"]
-    return Submitted(forwarded_ref, forwarded=True, pii_kinds=redaction.kinds, attachments_kept=True)
+    except ValueError:  # json.JSONDecodeError, UnicodeDecodeError
+        log.warning("help-request webhook: the reply says JSON but is not; forwarded without a reference")
+        return None
+    reference = body.get("reference") if isinstance(body, dict) else None
+    return reference if isinstance(reference, str) and reference.strip() else None

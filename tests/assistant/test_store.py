@@ -415,6 +415,23 @@ def test_separate_processes_starting_at_once(database: str | Path) -> None:
 # --- feedback, Slack events, help requests, webinar runs ---------------------------------------------------------
 
 
+def test_turns_are_found_by_their_number(database: str | Path) -> None:
+    """turn_id(cid, n) is the n-th turn's id (1 the first; None past the end or for n < 1); no n: the latest."""
+    with ConversationStore(database) as store:
+        cid = store.new_conversation()
+        for n in (1, 2, 3):
+            store.append(_answer(cid, n), today=TODAY)
+        latest = store.last_turn_id(cid)
+        assert latest is not None
+        assert store.turn_count(cid) == 3
+        assert store.turn_count("unknown") == 0
+        assert [store.turn_id(cid, n) for n in (1, 2, 3)] == [latest - 2, latest - 1, latest]
+        assert store.turn_id(cid) == latest
+        assert store.turn_id(cid, 4) is None
+        assert store.turn_id(cid, 0) is None
+        assert store.turn_id("unknown", 1) is None
+
+
 def test_feedback_is_listed_and_filtered(database: str | Path) -> None:
     """Thumbs up and down on a turn or an answer; bad_only keeps the downs; ratings other than ±1 are refused."""
     with ConversationStore(database) as store:

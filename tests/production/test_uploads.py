@@ -14,9 +14,9 @@ from assistant.settings import Settings
 from assistant.store import ConversationStore
 from bots.http import create_app
 from bots.http.uploads import MAX_FILE_BYTES, MAX_FILES, safe_filename, sniff
-from tests.bots.http.conftest import FakeWebhook, LiveServer, fake_webhook, http_settings, serve_app
+from tests.bots.http.conftest import FakeWebhook, LiveServer, fake_webhook, http_settings, serve_app, start_webhook
 
-__all__ = ["fake_webhook"]
+__all__ = ["fake_webhook", "start_webhook"]
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"

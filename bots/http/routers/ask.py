@@ -10,16 +10,17 @@ from typing import Any
 from fastapi import APIRouter
 
 from assistant.engine import Assistant
-from assistant.models import Answer, AskRequest
+from assistant.models import Answer
 from assistant.store import DATABASE_ERRORS, database_reason
 from bots.http.deps import AssistantDep
+from bots.http.models import AskBody
 
 router = APIRouter(tags=["ask"])
 log = logging.getLogger("enroller.http")
 
 
 @router.post("/ask", response_model=Answer)
-def ask(body: AskRequest, assistant: AssistantDep) -> Answer:
+def ask(body: AskBody, assistant: AssistantDep) -> Answer:
     """Answer a question (tools or cited toolkit passages); pass `conversation_id` back to follow up."""
     try:
         return assistant.ask(body)

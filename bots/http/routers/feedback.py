@@ -1,4 +1,4 @@
-"""`POST /api/feedback`: 👍/👎 on a conversation's latest answer."""
+"""`POST /api/feedback`: 👍/👎 on one answer of a conversation (by default its latest)."""
 
 from __future__ import annotations
 
@@ -14,17 +14,23 @@ router = APIRouter(tags=["feedback"])
 
 @router.post("/feedback", response_model=FeedbackResponse, status_code=201)
 def add_feedback(body: FeedbackRequest, assistant: AssistantDep) -> FeedbackResponse:
-    """Record the rating (comment redacted) against the conversation's latest turn."""
+    """Record the rating (comment redacted) against the answer `turn` names, else the conversation's latest."""
     return record_feedback(assistant, body)
 
 
 def record_feedback(assistant: Assistant, body: FeedbackRequest) -> FeedbackResponse:
-    """Store feedback on the conversation's latest turn; 404 for a conversation with no turns."""
+    """Store feedback on the answer it names (its turn id); 404 for a conversation or turn that does not exist."""
     store = assistant.store
-    turn_id = store.last_turn_id(body.conversation_id)
-    if turn_id is None:
+    count = store.turn_count(body.conversation_id)
+    if count == 0:
         error = NotFoundError(f"no conversation {body.conversation_id!r}: ask a question first")
         error.field = "conversation_id"
         raise error
+    turn = body.turn if body.turn is not None else count
+    turn_id = store.turn_id(body.conversation_id, turn)
+    if turn_id is None:
+        error = NotFoundError(f"turn {turn}: this conversation has {count} answer{'s' if count != 1 else ''}")
+        error.field = "turn"
+        raise error
     row = store.add_feedback(body.conversation_id, body.rating, turn_id=turn_id, comment=body.comment)
-    return FeedbackResponse(id=row, conversation_id=body.conversation_id, rating=body.rating)
+    return FeedbackResponse(id=row, conversation_id=body.conversation_id, rating=body.rating, turn=turn)

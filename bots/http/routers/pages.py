@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from assistant.errors import InvalidRequestError
 from assistant.models import Answer
+from assistant.store import DATABASE_ERRORS
 from bots.http.auth import SESSION_COOKIE, safe_next, session_value, token_is_valid
 from bots.http.deps import AssistantDep, StateDep, require_session
 from bots.http.models import FeedbackRequest, document_url
@@ -145,17 +146,72 @@ def _chat(
     **context: Any,
 ) -> HTMLResponse:
     history: list[Answer] = []
+    first_turn = 1
     if conversation_id and state.assistant is not None:
         history = state.assistant.store.history(conversation_id, limit=CHAT_HISTORY)
+        # Each answer's 👍/👎 names its own turn; the page shows the last CHAT_HISTORY of them.
+        first_turn = max(1, state.assistant.store.turn_count(conversation_id) - len(history) + 1)
     return _render(
         request,
         "chat.html",
         status_code,
         conversation_id=conversation_id if history else None,
         history=history,
+        first_turn=first_turn,
         servable=set(indexed_documents(state.index_dir)),
         **context,
     )
+
+
+# --- errors on pages ---------------------------------------------------------------------------------
+
+
+async def render_page_error(request: Request, status: int, message: str, field: str | None) -> HTMLResponse | None:
+    """The page an error happened on, again, with the message and what the user typed (errors.py calls this for
+    browser requests); None for a path with no page of its own (the error is answered as JSON)."""
+    state: AppState = request.app.state.enroller
+    form = await _form_fields(request)
+    path = request.url.path
+    if status == 503:
+        message = f"Enroller Assist cannot do that right now ({message}). What you typed is kept: try again shortly."
+    if path == "/help-request":
+        values = {name: form.get(name, "") for name in ("topic", "description", "case_number")}
+        if form.get("files"):
+            message += " Choose your files again: a browser cannot keep them on a page it shows anew."
+        return _render(
+            request,
+            "help_request.html",
+            status,
+            categories=help_request_facts().categories,
+            values=values,
+            alert=message,
+        )
+    if path in {"/chat", "/chat/feedback"}:
+        conversation_id = form.get("conversation_id") or request.query_params.get("c") or None
+        try:
+            return _chat(
+                request, state, conversation_id, status_code=status, alert=message, question=form.get("question")
+            )
+        except DATABASE_ERRORS:  # the error may be the database itself: show the page without the conversation
+            return _render(
+                request, "chat.html", status, history=[], servable=set(), alert=message, question=form.get("question")
+            )
+    return None
+
+
+async def _form_fields(request: Request) -> dict[str, str]:
+    """The submitted form's text fields (FastAPI parsed it already; this is its cached copy), and whether files
+    were chosen (`files`: "1"). {} when the request had no form."""
+    if request.method != "POST":
+        return {}
+    try:
+        form = await request.form()
+    except Exception:  # the body was not a form (or is gone): nothing to keep
+        return {}
+    fields = {key: value for key, value in form.multi_items() if isinstance(value, str)}
+    if any(getattr(value, "filename", None) for key, value in form.multi_items() if key == "files"):
+        fields["files"] = "1"
+    return fields
 
 
 @signed_in.get("/chat")
@@ -181,17 +237,19 @@ def chat_ask(
 
 
 @signed_in.post("/chat/feedback")
-def chat_feedback(
+def chat_feedback(  # noqa: PLR0917 (FastAPI passes each form field by keyword)
     request: Request,
     state: StateDep,
     assistant: AssistantDep,
     conversation_id: Annotated[str, Form()],
     rating: Annotated[int, Form()],
+    turn: Annotated[int | None, Form()] = None,
 ) -> HTMLResponse:
-    """👍/👎 on the latest answer, then the conversation again with a thank-you."""
+    """👍/👎 on the answer the form belongs to (its `turn`), then the conversation again with a thank-you."""
     try:
-        body = FeedbackRequest.model_validate({"conversation_id": conversation_id, "rating": rating})
+        body = FeedbackRequest.model_validate({"conversation_id": conversation_id, "rating": rating, "turn": turn})
     except ValidationError as exc:
         raise InvalidRequestError(exc) from exc
-    record_feedback(assistant, body)
-    return _chat(request, state, conversation_id, message="Thanks: your feedback was recorded.")
+    recorded = record_feedback(assistant, body)
+    message = f"Thanks: your feedback was recorded (answer {recorded.turn})."
+    return _chat(request, state, conversation_id, message=message)

@@ -116,29 +116,44 @@ class FakeWebhook:
     received: list[dict[str, Any]] = field(default_factory=list)
 
 
+WebhookFactory = Callable[..., FakeWebhook]
+
+
 @pytest.fixture
-def fake_webhook() -> Iterator[FakeWebhook]:
+def start_webhook() -> Iterator[WebhookFactory]:
+    """Start portal webhooks (`start_webhook(status, content_type, body)`) that record each POST's JSON body and
+    answer with that reply; all stopped after the test."""
+    servers: list[ThreadingHTTPServer] = []
+
+    def start(status: int = 201, content_type: str = "application/json", body: bytes = b"{}") -> FakeWebhook:
+        hook = FakeWebhook(url="")
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", 0))
+                hook.received.append(json.loads(self.rfile.read(length)))
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                return
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        hook.url = f"http://127.0.0.1:{server.server_address[1]}/help-requests"
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return hook
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def fake_webhook(start_webhook: WebhookFactory) -> FakeWebhook:
     """A webhook that accepts every POST and answers {"reference": "PORTAL-1"}."""
-    hook = FakeWebhook(url="")
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length", 0))
-            hook.received.append(json.loads(self.rfile.read(length)))
-            body = json.dumps({"reference": "PORTAL-1"}).encode()
-            self.send_response(201)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            return
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    hook.url = f"http://127.0.0.1:{server.server_address[1]}/help-requests"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield hook
-    server.shutdown()
-    server.server_close()
+    return start_webhook(201, "application/json", json.dumps({"reference": "PORTAL-1"}).encode())

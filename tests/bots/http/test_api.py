@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import httpx
 import pytest
 
+from assistant.engine import Assistant
 from bots.cli import main
 from tests.bots.http.conftest import TOKEN, LiveServer, ServerFactory
 
 pytestmark = pytest.mark.slow
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
+PORTAL = "https://portal.example.org"
 
 
 def api(server: LiveServer, method: str, path: str, **kwargs: object) -> httpx.Response:
@@ -261,6 +264,25 @@ def test_feedback_is_stored(secured: LiveServer) -> None:
     assert "555-0100" not in stored[-1].comment
 
 
+def test_feedback_names_the_answer_by_turn(secured: LiveServer) -> None:
+    """`turn` rates that answer of the conversation (stored by its turn id); without it, the latest; past the end
+    is 404 naming `turn`."""
+    first = api(secured, "POST", "/api/ask", json={"question": "When is the service center open?"}).json()
+    cid = first["conversation_id"]
+    api(secured, "POST", "/api/ask", json={"question": "How long is the ROP?", "conversation_id": cid})
+    store = secured.assistant.store
+    rated = api(secured, "POST", "/api/feedback", json={"conversation_id": cid, "rating": 1, "turn": 1})
+    assert rated.status_code == 201, rated.text
+    assert rated.json()["turn"] == 1
+    latest = api(secured, "POST", "/api/feedback", json={"conversation_id": cid, "rating": -1})
+    assert latest.json()["turn"] == 2
+    stored = [(f.turn_id, f.rating) for f in store.list_feedback() if f.conversation_id == cid]
+    assert stored == [(store.turn_id(cid, 1), 1), (store.last_turn_id(cid), -1)]
+    missing = api(secured, "POST", "/api/feedback", json={"conversation_id": cid, "rating": 1, "turn": 3})
+    assert missing.status_code == 404
+    assert missing.json()["field"] == "turn"
+
+
 def test_feedback_on_unknown_conversation_is_404(secured: LiveServer) -> None:
     """Feedback needs a conversation with an answer."""
     response = api(secured, "POST", "/api/feedback", json={"conversation_id": "nope", "rating": 1})
@@ -352,3 +374,52 @@ def test_readyz_notices_an_index_removed_later(
     ready = httpx.get(f"{server.url}/readyz")
     assert ready.status_code == 503
     assert ready.json()["reason"] == f"no index at {gone}"
+
+
+def test_ask_refuses_unknown_fields(secured: LiveServer) -> None:
+    """/api/ask answers 422 naming a field it does not know (a misspelt `today` is not silently dropped)."""
+    response = api(secured, "POST", "/api/ask", json={"question": "When does the ROP end?", "todya": "2026-01-05"})
+    assert response.status_code == 422
+    assert response.json() == {"detail": "todya: unknown field", "field": "todya"}
+
+
+def test_413_carries_cors_headers(secured: LiveServer) -> None:
+    """A body over the limit from the portal's page: the 413 says so in a way the page is allowed to read."""
+    response = api(
+        secured, "POST", "/api/help-requests/suggest", content=b"x" * (17 * 1024), headers={"Origin": PORTAL}
+    )
+    assert response.status_code == 413
+    assert response.headers["access-control-allow-origin"] == PORTAL
+
+
+def test_suggest_has_its_own_buckets_per_address(
+    start_server: ServerFactory, http_assistant: Assistant, corpus_index: Path
+) -> None:
+    """Portal users share the page's one token: the suggest calls are limited per token and address, apart from
+    the rest of /api; the 429 carries CORS headers."""
+    server = start_server(http_assistant, corpus_index, api_tokens=[TOKEN], cors_origins=[PORTAL], rate_limit=3)
+    suggest = {"json": {"description": "cannot log in"}, "headers": {**AUTH, "Origin": PORTAL}, "timeout": 30}
+    with httpx.Client(base_url=server.url) as first_user:
+        assert [first_user.post("/api/help-requests/suggest", **suggest).status_code for _ in range(3)] == [200] * 3
+        refused = first_user.post("/api/help-requests/suggest", **suggest)
+        assert refused.status_code == 429
+        assert refused.headers["access-control-allow-origin"] == PORTAL
+        assert first_user.get("/api/tools", headers=AUTH).status_code == 200
+    # Another portal user (another address on the loopback network), same token: a bucket of their own.
+    other = httpx.HTTPTransport(local_address="127.0.0.2")
+    with httpx.Client(base_url=server.url, transport=other) as second_user:
+        assert second_user.post("/api/help-requests/suggest", **suggest).status_code == 200
+
+
+def test_readyz_names_an_unreachable_database(start_server: ServerFactory, corpus_index: Path) -> None:
+    """DATABASE_URL pointing at a closed port: the server starts, /readyz is 503 naming the database."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = start_server(None, corpus_index, database_url=f"postgresql+psycopg://enroller:secret@127.0.0.1:{port}/x")
+    ready = httpx.get(f"{server.url}/readyz", timeout=30)
+    assert ready.status_code == 503
+    reason = ready.json()["reason"]
+    assert "database" in reason
+    assert f"127.0.0.1:{port}" in reason
+    assert "secret" not in reason

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from assistant.engine import Assistant
-from tests.bots.http.conftest import LiveServer, ServerFactory
+from tests.bots.http.conftest import TOKEN, LiveServer, ServerFactory
 
 pytestmark = pytest.mark.slow
 
@@ -33,6 +33,9 @@ CHROMIUM_FLAGS = [
 ]
 PROFILE_TEXT = "I need to change the agency address on my enroller profile"
 CASE_TEXT = "My client's application was terminated for non-payment but she paid the binder"
+MAY_ANSWER_TEXT = (
+    "How many days does the consumer have to resolve a data inconsistency during the reasonable opportunity period?"
+)
 
 
 def _missing(what: str) -> None:
@@ -118,10 +121,15 @@ def test_pii_in_the_description_is_warned_about(open_server: LiveServer, page: A
 
 
 @pytest.fixture
-def bare_site(start_server: ServerFactory, http_assistant: Assistant, corpus_index: Path) -> Iterator[tuple[str, str]]:
+def bare_site(
+    start_server: ServerFactory, http_assistant: Assistant, corpus_index: Path, request: pytest.FixtureRequest
+) -> Iterator[tuple[str, str]]:
     """Another origin serving a bare page that only includes the widget script from the assistant's server
-    (which allows that origin by CORS): (page URL, assistant URL)."""
+    (which allows that origin by CORS): (page URL, assistant URL). Parametrized with a token, the server requires
+    it and the page passes it as `data-token`, as the portal does."""
+    token: str | None = getattr(request, "param", None)
     holder: dict[str, str] = {}
+    token_attribute = f" data-token='{token}'" if token else ""
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
@@ -129,7 +137,8 @@ def bare_site(start_server: ServerFactory, http_assistant: Assistant, corpus_ind
                 "<!doctype html><html lang='en'><head><title>Portal form</title></head><body><main>"
                 "<h1>Portal help request</h1><label for='details'>Details</label>"
                 "<textarea id='details' name='description'></textarea>"
-                f"<script src='{holder['assistant']}/static/suggest.js' data-for='description'></script>"
+                f"<script src='{holder['assistant']}/static/suggest.js' data-for='description'{token_attribute}>"
+                "</script>"
                 "</main></body></html>"
             ).encode()
             self.send_response(200)
@@ -143,7 +152,8 @@ def bare_site(start_server: ServerFactory, http_assistant: Assistant, corpus_ind
 
     site = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     origin = f"http://127.0.0.1:{site.server_address[1]}"
-    assistant_server = start_server(http_assistant, corpus_index, cors_origins=[origin])
+    tokens = {"api_tokens": [token]} if token else {}
+    assistant_server = start_server(http_assistant, corpus_index, cors_origins=[origin], **tokens)
     holder["assistant"] = assistant_server.url
     thread = threading.Thread(target=site.serve_forever, daemon=True)
     thread.start()
@@ -152,8 +162,10 @@ def bare_site(start_server: ServerFactory, http_assistant: Assistant, corpus_ind
     site.server_close()
 
 
+@pytest.mark.parametrize("bare_site", [None, TOKEN], ids=["open-server", "token-server"], indirect=True)
 def test_the_widget_works_on_a_bare_page(bare_site: tuple[str, str], page: Any) -> None:
-    """A page on another origin that only includes suggest.js gets the live suggestion beside its textarea."""
+    """A page on another origin that only includes suggest.js gets the live suggestion beside its textarea, also
+    from a server that requires a token (the page's `data-token`)."""
     url, _assistant = bare_site
     page.goto(url)
     page.locator("#details").press_sequentially(PROFILE_TEXT, delay=5)
@@ -163,6 +175,18 @@ def test_the_widget_works_on_a_bare_page(bare_site: tuple[str, str], page: Any) 
     )
     assert page.locator("#accept-suggestion").is_hidden()  # no topic field to fill on this page
     assert run_axe(page) == []
+
+
+def test_the_form_shows_an_answer_that_may_make_the_request_unnecessary(open_server: LiveServer, page: Any) -> None:
+    """A description the toolkits answer shows "this may answer it" with links to the cited PDF pages."""
+    page.goto(f"{open_server.url}/help-request")
+    page.locator("#description").fill(MAY_ANSWER_TEXT)
+    link = page.locator('#may-answer a[href*="#page="]').first
+    link.wait_for()
+    assert page.locator("#may-answer-title").text_content() == "This may answer it before you submit"
+    assert re.fullmatch(
+        rf"{re.escape(open_server.url)}/documents/[^#]+\.pdf#page=\d+", link.get_attribute("href") or ""
+    )
 
 
 def test_chat_citations_link_to_the_right_page(open_server: LiveServer, page: Any) -> None:

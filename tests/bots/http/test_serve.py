@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from pydantic import SecretStr
 
@@ -14,6 +16,16 @@ def test_serve_refuses_an_open_bind_without_tokens(host: str, capsys: pytest.Cap
     """A non-loopback address with no ENROLLER_API_TOKENS is refused (exit 2) unless --allow-open."""
     assert main(["serve", "--host", host]) == 2
     assert "refusing to serve" in capsys.readouterr().err
+
+
+def test_serve_allow_open_binds_a_non_loopback_address(monkeypatch: pytest.MonkeyPatch) -> None:
+    """--allow-open lets a token-less, non-loopback bind through to uvicorn (stubbed: nothing listens)."""
+    import uvicorn
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: calls.append(kwargs))
+    assert main(["serve", "--host", "0.0.0.0", "--port", "8123", "--allow-open"]) == 0
+    assert [(c["host"], c["port"]) for c in calls] == [("0.0.0.0", 8123)]
 
 
 def test_serve_rejects_zero_workers(capsys: pytest.CaptureFixture[str]) -> None:
