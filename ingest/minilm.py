@@ -36,7 +36,9 @@ def _gelu(x: np.ndarray) -> np.ndarray:
     """BERT's exact GELU, x * Phi(x) (the tanh approximation drifts from the torch vectors)."""
     from scipy.special import erf
 
-    result: np.ndarray = 0.5 * x * (1.0 + erf(x / np.sqrt(2.0)))
+    # float32 constants: a NumPy float64 scalar would promote the activations to float64 (NumPy 2), and every
+    # product after it would then copy its float32 weights up to float64 first (measured: ~2.5x slower).
+    result: np.ndarray = np.float32(0.5) * x * (np.float32(1.0) + erf(x / np.float32(np.sqrt(2.0))))
     return result
 
 
@@ -87,7 +89,7 @@ class MiniLMEncoder:
             q = q.reshape(seq, self.heads, size).transpose(1, 0, 2)
             k = k.reshape(seq, self.heads, size).transpose(1, 0, 2)
             v = v.reshape(seq, self.heads, size).transpose(1, 0, 2)
-            scores = q @ k.transpose(0, 2, 1) / np.sqrt(size)
+            scores = q @ k.transpose(0, 2, 1) / np.float32(np.sqrt(size))  # float32 throughout (see _gelu)
             scores = np.exp(scores - scores.max(-1, keepdims=True))
             scores /= scores.sum(-1, keepdims=True)
             context = (scores @ v).transpose(1, 0, 2).reshape(seq, hidden)

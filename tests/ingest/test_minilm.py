@@ -51,3 +51,24 @@ def test_query_runs_on_one_blas_thread(monkeypatch: pytest.MonkeyPatch) -> None:
     minilm.encode_query("when does the ROP end")
     assert seen == [{1}]
     assert blas_threads() == before
+
+
+def test_activations_stay_float32(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every layer works in float32 like the weights: a float64 activation (NumPy 2 promotes on a float64 scalar)
+    makes each following product copy its weights to float64 first, more than doubling a query's time."""
+    from ingest import minilm
+
+    seen: list[np.dtype[np.generic]] = []
+    real_gelu = minilm._gelu
+
+    def recording_gelu(x: np.ndarray) -> np.ndarray:
+        seen.append(x.dtype)
+        out = real_gelu(x)
+        seen.append(out.dtype)
+        return out
+
+    monkeypatch.setattr(minilm, "_gelu", recording_gelu)
+    vector = encode_query("when does the ROP end for a NOD01 sent on March 3?")
+    assert vector.dtype == np.float32
+    assert seen
+    assert set(seen) == {np.dtype(np.float32)}
