@@ -31,6 +31,7 @@ from assistant.models import (
     ToolCall,
     TraceStep,
     short_arguments,
+    tool_citations,
     unique_citations,
 )
 from assistant.pii import redact_pii
@@ -238,7 +239,7 @@ class Assistant:
         calls, outputs, errors = self._run_tools(plan.calls, ctx)
         composition = self._retrieve(plan, ctx) if plan.retrieve else None
         for out in outputs:
-            draft.add("tool", out.summary, _tool_citations(out))
+            draft.add("tool", out.summary, tool_citations(out))
         if calls:
             for note in plan.notes:  # dates the router completed, said out loud
                 draft.add("notice", note)
@@ -342,7 +343,7 @@ class Assistant:
         calls: list[ToolCall] = []
         hours, out = self._safe_run("service_center_hours", {"date": ctx.today.isoformat()})
         if hours is not None and out is not None:
-            draft.add("tool", f"Or call the Agent/CEC Service Center: {out.summary}", _tool_citations(out))
+            draft.add("tool", f"Or call the Agent/CEC Service Center: {out.summary}", tool_citations(out))
             calls.append(hours)
         return self._reply(ctx, draft, "fallback", calls)
 
@@ -430,7 +431,3 @@ def _hits_detail(hits: Sequence[Any]) -> str:
         score = getattr(hit, "score", 0.0)
         best.append(f"{getattr(hit, 'source', '?')} p.{getattr(hit, 'page', '?')} (score {score:.3f}{extra})")
     return "top passages: " + "; ".join(best)
-
-
-def _tool_citations(out: ToolOutput) -> list[Citation]:
-    return [Citation(source=s.document, title=s.title, page=s.page, snippet=out.summary) for s in out.sources]

@@ -15,7 +15,7 @@ from typing import Any
 from langchain_core.tools import BaseTool, StructuredTool
 from pydantic import BaseModel, Field
 
-from assistant.models import Citation, ToolCall
+from assistant.models import Citation, ToolCall, tool_citations
 from tools.errors import EnrollerToolError
 from tools.registry import TOOLS, ToolSpec
 
@@ -51,9 +51,7 @@ def _tool_for(spec: ToolSpec, log: CallLog, today: date) -> BaseTool:
         log.tool_calls.append(
             ToolCall(name=spec.name, arguments=inp.model_dump(mode="json", exclude_none=True), result=result)
         )
-        log.tool_citations.extend(
-            Citation(source=s.document, title=s.title, page=s.page, snippet=out.summary) for s in out.sources
-        )
+        log.tool_citations.extend(tool_citations(out))
         return json.dumps(result)
 
     return StructuredTool.from_function(

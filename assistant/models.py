@@ -8,6 +8,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from tools.facts import documents
+from tools.models import ToolOutput
+
 Route = Literal["tool", "retrieval", "fallback"]
 PartKind = Literal["notice", "tool", "excerpt", "followup", "fallback"]
 
@@ -108,6 +111,16 @@ class Answer(BaseModel):
             if bad:
                 raise ValueError(f"part {part.kind!r} cites {bad}, but there are {len(self.citations)} citations")
         return self
+
+
+def tool_citations(out: ToolOutput) -> list[Citation]:
+    """The pages a tool's output stands on, as citations under its summary, each with its document's date
+    (knowledge/sources.yaml; the tool's own JSON carries no date)."""
+    dates = {info.file: info.date for info in documents().values()}
+    return [
+        Citation(source=s.document, title=s.title, page=s.page, snippet=out.summary, doc_date=dates.get(s.document))
+        for s in out.sources
+    ]
 
 
 def unique_citations(citations: Iterable[Citation | None]) -> list[Citation]:

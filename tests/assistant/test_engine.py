@@ -310,3 +310,16 @@ def test_a_page_cited_by_a_tool_and_an_excerpt_keeps_the_documents_words() -> No
     others = [c for c in answer.citations if c.page != 3]
     assert others
     assert all(c.snippet == tool.text[: len(c.snippet)] or c.snippet in tool.text for c in others)
+
+
+def test_tool_citations_carry_their_documents_date() -> None:
+    """A tool answer's pages carry the document's date from knowledge/sources.yaml, as search hits' do."""
+    from tools.facts import documents
+
+    dates = {info.file: info.date for info in documents().values()}
+    answer = Assistant(search=_search_returning()).ask("NOD01 dated 2026-03-03: when does the ROP end?", today=TODAY)
+    tool = next(p for p in answer.parts if p.kind == "tool")
+    cited = [answer.citations[n] for n in tool.citations]
+    assert cited
+    assert all(c.doc_date is not None for c in cited)
+    assert all(c.doc_date == dates[c.source] for c in cited)
