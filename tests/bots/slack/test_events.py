@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -247,20 +247,36 @@ def test_document_text_cannot_ping_the_channel_or_make_links(slack: SlackServer,
 SSN = "123-45-6789"
 
 
+@pytest.fixture
+def every_log(caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.LogCaptureFixture]:
+    """Capture every log record at DEBUG: the root's and the `enroller` logger's (which does not propagate: it
+    writes its own file), with no logger left disabled by an earlier test's logging configuration."""
+    caplog.set_level(logging.DEBUG)
+    for logger in list(logging.root.manager.loggerDict.values()):
+        if isinstance(logger, logging.Logger):
+            monkeypatch.setattr(logger, "disabled", False)
+    enroller = logging.getLogger("enroller")
+    enroller.addHandler(caplog.handler)
+    try:
+        yield caplog
+    finally:
+        enroller.removeHandler(caplog.handler)
+
+
 def _no_ssn_logged(caplog: pytest.LogCaptureFixture) -> None:
     """No log record of the request (any logger, any level down to DEBUG) holds the SSN, message or traceback."""
-    assert caplog.records  # the capture saw the request's logging at all
+    assert {r.name.split(".")[0] for r in caplog.records} >= {"enroller"}  # the capture saw our own logging
     assert not [r.name for r in caplog.records if SSN in r.getMessage()]
     assert SSN not in caplog.text
 
 
 def test_pii_is_answered_without_it_and_the_author_reminded(
-    make_server: Callable[[], SlackServer], fake_slack: FakeSlack, database: Path, caplog: pytest.LogCaptureFixture
+    make_server: Callable[[], SlackServer], fake_slack: FakeSlack, database: Path, every_log: pytest.LogCaptureFixture
 ) -> None:
     """An SSN in a mention: answered with it redacted, an ephemeral reminder to the author, nothing stored or logged
     raw (logging at DEBUG from before the app starts until after the answer)."""
-    caplog.set_level(logging.DEBUG)
     slack = make_server()
+    every_log.set_level(logging.DEBUG, logger="enroller")  # start-up set it to the configured level
     slack.event(mention(f"client SSN {SSN}, can carriers reinstate after an ROP termination?"), event_id="Ev1")
     reminder = fake_slack.named("chat.postEphemeral")[0].args
     assert reminder["user"] == "U1"
@@ -272,19 +288,19 @@ def test_pii_is_answered_without_it_and_the_author_reminded(
     stored = b"".join(p.read_bytes() for p in database.parent.glob(f"{database.name}*"))
     assert SSN.encode() not in stored
     assert b"[SSN]" in stored
-    _no_ssn_logged(caplog)
+    _no_ssn_logged(every_log)
 
 
 def test_pii_in_a_dm_is_streamed_without_it_and_never_logged(
-    make_server: Callable[[], SlackServer], fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
+    make_server: Callable[[], SlackServer], fake_slack: FakeSlack, every_log: pytest.LogCaptureFixture
 ) -> None:
     """An SSN in a DM: the reminder goes to the author, the streamed answer and every other call leave it out, and
     no log record holds it."""
-    caplog.set_level(logging.DEBUG)
     slack = make_server()
+    every_log.set_level(logging.DEBUG, logger="enroller")  # start-up set it to the configured level
     text = f"client SSN {SSN}, can carriers reinstate after an ROP termination?"
     slack.event(message(text, ts="1.5", channel="D1", channel_type="im"), event_id="Ev1")
     assert fake_slack.named("chat.postEphemeral")[0].args["user"] == "U1"
     assert "chat.stopStream" in fake_slack.methods()
     assert SSN not in json.dumps([c.args for c in fake_slack.calls])
-    _no_ssn_logged(caplog)
+    _no_ssn_logged(every_log)
