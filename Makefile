@@ -56,7 +56,7 @@ test: system-deps lint
 
 # The edit loop: unit tests only (no embedding model, no real index), well under 30 s.
 test-fast: install
-	$(BIN)/python -m pytest -q --unit -p no:faker -p no:hypothesispytest -p no:schemathesis
+	$(BIN)/python -m pytest -q --unit -n 2 -p no:faker -p no:hypothesispytest -p no:schemathesis
 
 # Retrieval quality, ingest throughput and search latency on ../shared/corpus (README numbers).
 bench: install

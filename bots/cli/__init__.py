@@ -25,7 +25,7 @@ def cmd_tools(args: argparse.Namespace) -> int:
     """List the deterministic tools."""
     from tools.registry import TOOLS
 
-    load_operator_knowledge()  # the descriptions quote the facts, overrides included
+    load_operator_knowledge(shipped_too=False)  # the descriptions quote the facts, overrides included
     width = max(len(n) for n in TOOLS)
     for name, spec in TOOLS.items():
         print(f"{name:<{width}}  {spec.headline}")
@@ -60,7 +60,7 @@ def cmd_tool(args: argparse.Namespace) -> int:
         spec = get_tool(args.name)
     except EnrollerToolError as exc:
         return fail(str(exc))
-    load_operator_knowledge()
+    load_operator_knowledge(shipped_too=False)
     if args.help:
         print(_describe_tool_fields(args.name))
         return EXIT_OK

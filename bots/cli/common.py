@@ -17,13 +17,19 @@ EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 
 
-def load_operator_knowledge() -> None:
+def load_operator_knowledge(*, shipped_too: bool = True) -> None:
     """Validate the shipped knowledge and the operator's ENROLLER_KNOWLEDGE_DIR overrides and put them in force,
-    for commands that run tools without building an Assistant; a bad file raises KnowledgeError (one line, exit 2)."""
+    for commands that run without building an Assistant; a bad file raises KnowledgeError (one line, exit 2).
+    With `shipped_too=False` and no overrides anywhere, nothing is checked up front (each tool validates the
+    shipped file it reads, as it always did)."""
     from assistant.knowledge import load_knowledge
     from assistant.settings import get_settings
+    from tools.facts import knowledge_dir_override
 
-    load_knowledge(get_settings().knowledge_dir)
+    directory = get_settings().knowledge_dir
+    if not shipped_too and directory is None and knowledge_dir_override() is None:
+        return
+    load_knowledge(directory)
 
 
 class UsageError(InvalidInputError):
