@@ -552,8 +552,7 @@ def plan_turn(
 _INTRODUCED_PLACEHOLDER = re.compile(
     r"(?:\b(?:my|her|his|their|the|our|client'?s?|consumer'?s?)\s+)?"
     r"(?:\b(?:e-?mail(?:\s+address)?|phone(?:\s+number)?|cell|number|ssn|itin|social(?:\s+security)?(?:\s+number)?"
-    r"|dob|date\s+of\s+birth|birth\s*day|birthdate)\s*(?:is|was|:|=|-)?\s*)?"
-    r"\[(?:SSN|ITIN|PHONE|EMAIL|DOB)\]",
+    r"|dob|date\s+of\s+birth|birth\s*day|birthdate)\s*(?:is|was|:|=|-)?\s*)?" + _PLACEHOLDER.pattern,
     re.IGNORECASE,
 )
 

@@ -341,9 +341,8 @@ class ConversationStore:
 
     def set_thread_asker(self, conversation_id: str, user_id: str) -> None:
         """Note who asked the app into a Slack thread (the latest asker replaces an earlier one)."""
-        dialect = postgresql if self._engine.dialect.name == "postgresql" else sqlite
         values = {"conversation_id": conversation_id, "user_id": user_id, "asked_at": now()}
-        upsert = dialect.insert(slack_askers).values(**values)
+        upsert = self._insert(slack_askers).values(**values)
         upsert = upsert.on_conflict_do_update(
             index_elements=[slack_askers.c.conversation_id],
             set_={"user_id": upsert.excluded.user_id, "asked_at": upsert.excluded.asked_at},
@@ -399,10 +398,14 @@ class ConversationStore:
         """Close the database connections."""
         self._engine.dispose()
 
+    def _insert(self, table: sa.Table) -> Any:
+        """An INSERT in this engine's dialect, which can take an ON CONFLICT clause."""
+        dialect = postgresql if self._engine.dialect.name == "postgresql" else sqlite
+        return dialect.insert(table)
+
     def _insert_ignore(self, table: sa.Table) -> Any:
         """INSERT … ON CONFLICT DO NOTHING in this engine's dialect (atomic across processes)."""
-        dialect = postgresql if self._engine.dialect.name == "postgresql" else sqlite
-        return dialect.insert(table).on_conflict_do_nothing()
+        return self._insert(table).on_conflict_do_nothing()
 
 
 def _resolve(url_or_path: str | Path) -> tuple[sa.URL, Path | None]:
