@@ -13,7 +13,9 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -157,12 +159,18 @@ def test_killed_ingest_into_a_folder(
     assert not list(index.glob(f"{CURRENT_FILE}.*"))
 
 
-def _generations(chroma: ChromaServer) -> set[str]:
+@cache
+def _client(url: str) -> Any:
+    """One HTTP client per server: the kill poll calls `_generations` every few ms, and a new client's handshake
+    made each poll slow enough to miss the short writing phase (the ingest switched before it was killed)."""
     import chromadb
 
-    server = ChromaServerIndex(chroma.url)
-    client = chromadb.HttpClient(host=server.address.host, port=server.address.port)
-    return {c.name.split(".")[1] for c in client.list_collections() if c.name.endswith(".chunks")}
+    server = ChromaServerIndex(url)
+    return chromadb.HttpClient(host=server.address.host, port=server.address.port)
+
+
+def _generations(chroma: ChromaServer) -> set[str]:
+    return {c.name.split(".")[1] for c in _client(chroma.url).list_collections() if c.name.endswith(".chunks")}
 
 
 @pytest.mark.parametrize("phase", ["embedding", "writing"])
