@@ -8,8 +8,11 @@ Five signals, each a property of the question and the chosen passages rather tha
   "NOD02", absent from the answer, weigh a lot; "she", "want" or "way" nothing. A question whose subject
   the passage never mentions is one the documents do not answer, however close the nearest slide is;
 - `answer type`: a question that asks for a phone or fax number, an e-mail address, a time of day, an amount
-  of money or a length of time is answered only by passages that state one ("what's the fax number for ROP
-  documents" is not answered by the slide about uploading documents, however similar);
+  of money, a length of time, a weekday, a limit ... is answered only by passages that state one ("what's the
+  fax number for ROP documents" is not answered by the slide about uploading documents, however similar), and,
+  with `answer_type_window`, state it within that many words of one of the question's subject words ("how
+  long is the one-time passcode good for" is not answered by a passage that mentions the passcode and, three
+  lines on, "10 business days" for escalations);
 - `count`: a question that asks "how many <things>" is answered only by passages that put a number near
   those things ("how many photos for the storefront app" is not answered by the storefront slide that
   counts nothing; "how many escalations were there" is answered by the table of escalation counts).
@@ -21,6 +24,7 @@ splits (`python evals/run_assistant_eval.py --calibrate` prints the threshold gr
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -39,6 +43,10 @@ _WORD = re.compile(r"[a-z0-9][a-z0-9'/\-]*")
 # 6.0, "phone" 5.3, "commission" 4.9, "storefront" 2.9. Linear between the two bounds.
 _COMMON_ZIPF = 6.0
 _RARE_ZIPF = 4.0
+# A word rarer than this (halfway between the two bounds) names the question's subject for the answer types'
+# window: chosen on the dev splits of the four fresh sets (4.5 / 5.0 / 5.5 / 6.0 at a window of 10 words refused
+# 3 / 2 / 2 / 2 answerable and caught 64 / 65 / 63 / 59 unanswerable of 405 / 160).
+_SUBJECT_ZIPF = 5.0
 
 
 class AnswerType(Facts):
@@ -58,9 +66,22 @@ class AnswerType(Facts):
             raise ValueError(f"not a valid regular expression: {exc}") from exc
         return value
 
-    def unmet(self, question: str, passages: str) -> bool:
-        """Whether `question` asks for this kind of answer and `passages` state none."""
-        return bool(re.search(self.asks, question.lower())) and not re.search(self.states, passages, re.IGNORECASE)
+    def unmet(self, question: str, passages: str, subject: frozenset[str] = frozenset(), window: int = 0) -> bool:
+        """Whether `question` asks for this kind of answer and `passages` state none (with a `window`, none
+        within `window` words of a `subject` term the passages use; anywhere when they use none)."""
+        if not re.search(self.asks, question.lower()):
+            return False
+        stated = [m.start() for m in re.finditer(self.states, passages, re.IGNORECASE)]
+        if not stated:
+            return True
+        if window <= 0 or not subject:
+            return False
+        words = [(m.start(), (index_tokenize(m.group()) or [""])[0]) for m in _PASSAGE_WORD.finditer(passages)]
+        near = [i for i, (_, term) in enumerate(words) if term in subject]
+        if not near:
+            return False
+        starts = [start for start, _ in words]
+        return not any(abs(bisect_left(starts, at) - i) <= window for at in stated for i in near)
 
 
 class AbstainPolicy(Facts):
@@ -72,6 +93,9 @@ class AbstainPolicy(Facts):
     min_coverage: float = 0.0
     #: "How many <things>" needs a number within this many words of <things> in the passages (0: off).
     count_window: int = 0
+    #: An answer type must be stated within this many words of one of the question's subject words (words rarer
+    #: in everyday English than `_SUBJECT_ZIPF`) when the passages use any; 0: anywhere in the passages.
+    answer_type_window: int = 0
     #: Coverage is required only of passages less similar than this: a close passage may answer in other
     #: words ("upload files" for "attach a screenshot"); a loosely related one must share the subject.
     coverage_below_similarity: float = 1.0
@@ -95,6 +119,8 @@ class AbstainSignals:
     coverage: float | None
     missing: tuple[str, ...]
     composition: Composition
+    #: The question's subject words as index terms (`subject_terms`), for the answer types' window.
+    subject: frozenset[str] = frozenset()
 
     def abstain_reason(self, policy: AbstainPolicy) -> str | None:
         """Why to abstain under `policy`, or None to answer."""
@@ -106,7 +132,7 @@ class AbstainSignals:
             return f"answer covers {self.overlap:.2f} of the question's terms < min_overlap {policy.min_overlap:.2f}"
         passages = self.composition.context or self.composition.text
         for kind in policy.answer_types:
-            if kind.unmet(self.question, passages):
+            if kind.unmet(self.question, passages, self.subject, policy.answer_type_window):
                 return f"the question asks for {kind.name} and the passages state none"
         counted = counted_noun(self.question) if policy.count_window else None
         if counted is not None and not states_count(counted, passages, policy.count_window):
@@ -151,6 +177,7 @@ def abstain_signals(question: str, hits: Sequence[Any], terms: TermIndex | None 
         coverage=coverage,
         missing=missing,
         composition=composition,
+        subject=subject_terms(query),
     )
 
 
@@ -230,9 +257,25 @@ def subject_coverage(query: str, answer: str, terms: TermIndex) -> tuple[float, 
     return covered / total, tuple(missing[:3])
 
 
+def subject_terms(query: str) -> frozenset[str]:
+    """The index terms of the question's words that carry its subject: rarer in everyday English than
+    `_SUBJECT_ZIPF` ("passcode", "storefront", "nod01"; not "long", "good", "client")."""
+    terms = set()
+    for word in _WORD.findall(query.lower()):
+        tokens = index_tokenize(word)
+        if tokens and _zipf(word) < _SUBJECT_ZIPF:
+            terms.add(tokens[0])
+    return frozenset(terms)
+
+
 @cache
-def _rarity(word: str) -> float:
+def _zipf(word: str) -> float:
     from wordfreq import zipf_frequency
 
-    zipf = zipf_frequency(word, "en")
+    return float(zipf_frequency(word, "en"))
+
+
+@cache
+def _rarity(word: str) -> float:
+    zipf = _zipf(word)
     return min(1.0, max(0.0, (_COMMON_ZIPF - zipf) / (_COMMON_ZIPF - _RARE_ZIPF)))

@@ -243,6 +243,76 @@ def test_a_question_asking_for_an_average_needs_passages_that_state_one(
     assert kind.unmet(question, passages) is unmet
 
 
+_PASSCODE = (
+    "Enter the consumer's cell phone number to receive the one-time passcode. Delegation is processed when you "
+    "enter the passcode. " + "Other updates to the portal are listed below. " * 3 + "Escalations may take up to "
+    "10 business days."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "passages", "window", "unmet"),
+    [
+        pytest.param("how long is the one-time passcode good for", _PASSCODE, 10, True, id="far-from-subject"),
+        pytest.param("how long is the one-time passcode good for", _PASSCODE, 0, False, id="anywhere"),
+        pytest.param("how long is the one-time passcode good for", _PASSCODE, 60, False, id="wide-window"),
+        pytest.param("how long do escalations take", _PASSCODE, 10, False, id="near-subject"),
+        pytest.param("how long is it good for", "The code works for 10 minutes.", 10, False, id="no-subject-word"),
+    ],
+)
+def test_an_answer_type_must_be_stated_near_the_questions_subject(
+    question: str, passages: str, window: int, unmet: bool
+) -> None:
+    """With a window, a length of time counts only within that many words of a word the question's subject
+    carries ("passcode", not "long" or "good"); a question whose subject the passages never use looks anywhere."""
+    from assistant.abstain import subject_terms
+
+    kind = next(t for t in assistant_texts().abstain.answer_types if t.name == "a length of time")
+    assert kind.unmet(question, passages, subject_terms(question), window) is unmet
+
+
+def test_subject_terms_are_the_uncommon_words() -> None:
+    """Everyday words carry no subject; enrollers' terms do."""
+    from assistant.abstain import subject_terms
+
+    terms = subject_terms("how long is the delegation one-time passcode good for my client")
+    assert {"passcode", "delegation"} <= terms
+    assert not terms & {"long", "good", "time"}
+
+
+@pytest.mark.parametrize(
+    ("name", "question", "answers", "misses"),
+    [
+        (
+            "a day of the week",
+            "what day of the week does the batch run",
+            "Changes made after 9:00 p.m. on Friday show the following Friday.",
+            "The batch runs after day 95.",
+        ),
+        ("a time zone", "what time zone is the cutoff in", "Open 8AM to 6PM Pacific.", "Open 8AM to 6PM."),
+        ("a dollar figure", "whats 138% fpl in dollars", "A household of two at $29,000.", "Up to 138% FPL."),
+        (
+            "a limit",
+            "is there a character limit on the description",
+            "Descriptions are limited to 500 characters.",
+            "Describe the issue in the description box.",
+        ),
+        (
+            "a file format or size",
+            "what format is the export in",
+            "The export downloads as an Excel spreadsheet.",
+            "Select Export to download your Book of Business.",
+        ),
+    ],
+)
+def test_answer_types_a_passage_must_state(name: str, question: str, answers: str, misses: str) -> None:
+    """Each answer type of knowledge/assistant.yaml: a passage stating that kind of answer answers its question;
+    one that does not, however close, does not."""
+    kind = next(t for t in assistant_texts().abstain.answer_types if t.name == name)
+    assert not kind.unmet(question, answers)
+    assert kind.unmet(question, misses)
+
+
 def test_a_misspelt_question_gets_the_answer_the_spelt_one_does(builtin_index: Path) -> None:
     """The search reads "sumary emial" as the index's "summary email", and so do the composer and the abstention
     judgement: the answer is the same as for the question spelt right (it differs when only the search reads it)."""
