@@ -130,7 +130,9 @@ def _build(year: int | None, month: int, day: int, today: date, direction: Direc
         return None, f"{year:04d}-{month:02d}-{day:02d} is not a date on the calendar"
 
 
-_HOLIDAY_SHIFT = re.compile(r"(?:\bthe )?\bday (after|before)\s+$", re.IGNORECASE)
+_HOLIDAY_SHIFT = re.compile(
+    r"(?:\bthe )?\b(day|monday|tuesday|wednesday|thursday|friday|saturday|sunday) (after|before)\s+$", re.IGNORECASE
+)
 
 
 def _add(
@@ -172,11 +174,16 @@ def parse_dates(text: str, today: date, direction: Direction = "past") -> list[F
     for pattern, rule in HOLIDAYS:
         for m in pattern.finditer(text):
             value = _holiday(rule, today, direction)
-            # "the day after Christmas", "day before New Year's": one day on from the named day.
+            # "the day after Christmas", "day before New Year's": one day on from the named day; "the friday
+            # before MLK day": the nearest such weekday before (or after) it.
             shift = _HOLIDAY_SHIFT.search(text[: m.start()])
             if shift is not None:
-                step = 1 if shift.group(1).lower() == "after" else -1
-                _add(found, m, value + timedelta(days=step), None, has_year=False, start=shift.start())
+                step = 1 if shift.group(2).lower() == "after" else -1
+                shifted = value + timedelta(days=step)
+                if shift.group(1).lower() != "day":
+                    while shifted.weekday() != WEEKDAYS[shift.group(1).lower()]:
+                        shifted += timedelta(days=step)
+                _add(found, m, shifted, None, has_year=False, start=shift.start())
                 continue
             _add(found, m, value, None, has_year=False)
     for m in _NUMERIC.finditer(text):

@@ -104,6 +104,10 @@ class TextToolRules(_Section):
     triggers: Patterns
     meta_words: set[str]
     followup: str | None = None
+    #: Right after a question that named this tool's subject (`follow_up_after`), a question matching one of
+    #: `follow_ups` ("which one for a calheers error?") asks the tool.
+    follow_up_after: Patterns = Field(default_factory=list)
+    follow_ups: Patterns = Field(default_factory=list)
 
 
 class RoutingRules(_Compiled):
@@ -287,8 +291,9 @@ def _assign_roles(text: str, found: list[FoundDate], rules: RopRules) -> dict[st
                     elif best is None or m.end() > best[0]:
                         best = (m.end(), role)
         best = best or weak_best
-        if best is None:
-            # "6/1/26 termination": a role word right after the date counts too.
+        if best is None and item.text.lower() not in _PLAIN_DAYS:
+            # "6/1/26 termination": a role word right after the date counts too (not after "today": "clear it
+            # today, nod01 was nov 24th" names the notice's own date).
             after = text[item.end : item.end + 20].lower()
             for role, patterns in rules.roles.items():
                 if any(p.match(after.lstrip(" ,")) for p in patterns):
@@ -511,12 +516,15 @@ def _plan_text_tool(
     text: str, history: list[Answer], rules: TextToolRules, *, tool: str, argument: str, intent: str
 ) -> Plan | None:
     triggers = _hits(rules.triggers, text)
+    previous = _previous_question(history)
+    if not triggers and previous is not None and _hits(rules.follow_up_after, previous):
+        triggers = [f"(follow-up) {hit}" for hit in _hits(rules.follow_ups, text)]
     if not triggers:
         return None
     content = _content_words(text, rules.meta_words)
     if len(content) >= 2:
         description = text
-    elif (previous := _previous_question(history)) is not None:
+    elif previous is not None:
         description = previous  # "which category for that?" is about the last thing described
     else:
         return None  # "which help request categories are there?": a document question

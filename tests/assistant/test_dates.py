@@ -36,6 +36,12 @@ TODAY = date(2026, 3, 20)  # a Friday
         pytest.param("MLK day", date(2026, 1, 14), "future", date(2026, 1, 19), id="mlk"),
         pytest.param("open the day after xmas?", date(2025, 12, 1), "future", date(2025, 12, 26), id="day-after-xmas"),
         pytest.param("day before thanksgiving", date(2025, 11, 1), "future", date(2025, 11, 26), id="day-before"),
+        pytest.param(
+            "escalated the friday before mlk day", date(2026, 1, 22), "past", date(2026, 1, 16), id="weekday-before"
+        ),
+        pytest.param(
+            "the monday after thanksgiving", date(2025, 11, 20), "future", date(2025, 12, 1), id="weekday-after"
+        ),
         pytest.param("christmas day", date(2025, 12, 22), "future", date(2025, 12, 25), id="christmas"),
         pytest.param("dated 2/29", date(2028, 3, 10), "past", date(2028, 2, 29), id="leap-day-in-leap-year"),
         pytest.param("3 days ago", TODAY, "past", date(2026, 3, 17), id="days-ago"),

