@@ -3,8 +3,8 @@
 `enroller eval [SET] [--split dev|test|all] [--index DIR] [--json]` runs it. Sets:
 - `fresh` (evals/fresh/): written from the three sources alone by someone who never saw the code; dev
   (id mod 5 in {0, 1}) tunes, test reports.
-- `holdout` (evals/holdout/), `blind` and `wild` (evals/blind/, evals/wild/, dev = id mod 5 in {0, 1, 2}): three
-  more sets written the same way, later; see evals/README.md for which set tuned what.
+- `holdout` (evals/holdout/), `blind`, `wild` and `street` (evals/blind/, evals/wild/, evals/street/, dev = id
+  mod 5 in {0, 1, 2}): four more sets written the same way, later; see evals/README.md for which set tuned what.
 - `legacy` (evals/*.jsonl): the first sets, written with the code in view; kept as regression sets.
 
 Thresholds (evals/thresholds.yaml) guard against regressions: a metric under its floor (or over its
