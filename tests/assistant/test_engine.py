@@ -298,6 +298,18 @@ def test_subject_terms_are_the_uncommon_words() -> None:
             "Describe the issue in the description box.",
         ),
         (
+            "a person",
+            "who presented the oe2026 webinar",
+            "Presented by the Outreach and Sales Division.",
+            "2026 Open Enrollment Period CalHEERS and Enroller Portal Webinar.",
+        ),
+        (
+            "a length of time",
+            "whats the usual hold time on the agent line",
+            "Hold times run about 15 minutes.",
+            "Voice and chat are available Monday to Friday.",
+        ),
+        (
             "a file format or size",
             "what format is the export in",
             "The export downloads as an Excel spreadsheet.",
