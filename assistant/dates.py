@@ -85,6 +85,11 @@ HOLIDAYS: list[tuple[re.Pattern[str], object]] = [
     (re.compile(r"\b(?:independence day|july 4th|4th of july|fourth of july)\b", re.I), lambda y: date(y, 7, 4)),
     (re.compile(r"\blabor day\b", re.I), lambda y: _nth_weekday(y, 9, 0, 1)),
     (re.compile(r"\bveterans'? day\b", re.I), lambda y: date(y, 11, 11)),
+    # Days named though they are no holidays: a date, and whether the Service Center is open is the tool's to say.
+    (re.compile(r"\bhalloween\b", re.I), lambda y: date(y, 10, 31)),
+    (re.compile(r"\bvalentine'?s(?: day)?\b", re.I), lambda y: date(y, 2, 14)),
+    (re.compile(r"\b(?:st\.? |saint )patrick'?s day\b", re.I), lambda y: date(y, 3, 17)),
+    (re.compile(r"\b(?:columbus|indigenous peoples'?) day\b", re.I), lambda y: _nth_weekday(y, 10, 0, 2)),
 ]  # fmt: skip
 
 
@@ -195,6 +200,9 @@ def parse_dates(text: str, today: date, direction: Direction = "past") -> list[F
         value, problem = _build(year, int(m.group(1)), int(m.group(2)), today, direction)
         _add(found, m, value, problem, has_year=year is not None)
     for m in _ORDINAL_DAY.finditer(text):
+        n = int(m.group(1))
+        if n > 31 and (n >= 40 or re.match(r"\s+days?\b", text[m.end() :], re.IGNORECASE)):
+            continue  # "the 95th day", "the 45th": a count of days, not a mistyped day of the month ("the 32nd")
         value = _day_of_month(int(m.group(1)), today, direction)
         problem = None if value else f"no month has a day {m.group(1)}"
         _add(found, m, value, problem, has_year=False)

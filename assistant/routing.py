@@ -108,6 +108,8 @@ class TextToolRules(_Section):
     #: `follow_ups` ("which one for a calheers error?") asks the tool.
     follow_up_after: Patterns = Field(default_factory=list)
     follow_ups: Patterns = Field(default_factory=list)
+    #: Words beyond `meta_words` a question needs to describe its case itself (fewer: the one before it does).
+    min_content_words: int = 2
 
 
 class RoutingRules(_Compiled):
@@ -522,7 +524,7 @@ def _plan_text_tool(
     if not triggers:
         return None
     content = _content_words(text, rules.meta_words)
-    if len(content) >= 2:
+    if len(content) >= rules.min_content_words:
         description = text
     elif previous is not None:
         description = previous  # "which category for that?" is about the last thing described

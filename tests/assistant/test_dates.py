@@ -42,6 +42,7 @@ TODAY = date(2026, 3, 20)  # a Friday
         pytest.param(
             "the monday after thanksgiving", date(2025, 11, 20), "future", date(2025, 12, 1), id="weekday-after"
         ),
+        pytest.param("sc hours for halloween", date(2025, 10, 20), "future", date(2025, 10, 31), id="halloween"),
         pytest.param("christmas day", date(2025, 12, 22), "future", date(2025, 12, 25), id="christmas"),
         pytest.param("dated 2/29", date(2028, 3, 10), "past", date(2028, 2, 29), id="leap-day-in-leap-year"),
         pytest.param("3 days ago", TODAY, "past", date(2026, 3, 17), id="days-ago"),
