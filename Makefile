@@ -45,7 +45,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-# The whole suite, then the fresh, holdout, blind, wild and street sets' test splits against evals/thresholds.yaml (exit 1 on a
+# The whole suite, then the fresh, holdout, blind, wild, street and desk sets' test splits against evals/thresholds.yaml (exit 1 on a
 # regression). Without ../shared/corpus the corpus tests and the eval skip with a reason.
 test: system-deps lint
 	$(BIN)/python -m pytest
@@ -54,6 +54,7 @@ test: system-deps lint
 	$(BIN)/enroller eval blind --split test
 	$(BIN)/enroller eval wild --split test
 	$(BIN)/enroller eval street --split test
+	$(BIN)/enroller eval desk --split test
 
 # The edit loop: unit tests only (no embedding model, no real index), well under 30 s.
 test-fast: install
@@ -63,7 +64,7 @@ test-fast: install
 bench: install
 	$(BIN)/python evals/run_retrieval_bench.py
 
-# The assistant on the golden sets (fresh, holdout, blind, wild and street test splits, then the legacy sets): retrieval, key facts, first
+# The assistant on the golden sets (fresh, holdout, blind, wild, street and desk test splits, then the legacy sets): retrieval, key facts, first
 # sentence, answer length, citations, tools, abstention, latency. `enroller eval --help` for the options.
 eval: install
 	$(BIN)/enroller eval fresh --split test
@@ -71,6 +72,7 @@ eval: install
 	$(BIN)/enroller eval blind --split test
 	$(BIN)/enroller eval wild --split test
 	$(BIN)/enroller eval street --split test
+	$(BIN)/enroller eval desk --split test
 	$(BIN)/enroller eval legacy --split all
 
 clean:

@@ -300,7 +300,9 @@ def report_json(metrics: dict[str, Any]) -> dict[str, Any]:
 def report_table(metrics: dict[str, Any], *, misses: int = 0) -> Iterable[str]:
     """The metrics as an aligned table, optionally followed by up to `misses` misses per metric."""
     for name, value in metrics.items():
-        if isinstance(value, Tally):
+        if isinstance(value, Tally) and not value.total:
+            yield f"{name:26} {'n/a':>7}  (no items in this set)"
+        elif isinstance(value, Tally):
             yield f"{name:26} {value.rate:7.1%}  ({value.hits}/{value.total})"
             for miss in value.misses[:misses]:
                 yield f"    miss {miss}"

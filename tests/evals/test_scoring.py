@@ -64,3 +64,24 @@ def test_the_fresh_sets_split_and_thresholds_load(name: str, documents: int, una
     assert len(test.tools) >= tools
     assert test.conversations
     assert "key_fact" in load_thresholds(name, "test")
+
+
+def test_the_desk_set_is_tool_wordings_with_tool_thresholds() -> None:
+    """The desk set holds tool questions and conversations only; its test split has floors for those metrics."""
+    dev, test = load_set("desk", "dev"), load_set("desk", "test")
+    assert not test.documents
+    assert not test.unanswerable
+    assert {q["id"] for q in dev.tools}.isdisjoint(q["id"] for q in test.tools)
+    assert len(test.tools) >= 100
+    assert {"tool_routing", "tool_arguments", "conversation_turns"} <= set(load_thresholds("desk", "test"))
+
+
+def test_a_metric_with_no_items_reads_n_a_in_the_table() -> None:
+    """A set without document questions (desk) shows its document metrics as n/a, not as 0.0%."""
+    from evals.scoring import Tally, report_table
+
+    counted = Tally()
+    counted.add(True, "x")
+    lines = list(report_table({"recall_at_1": Tally(), "tool_routing": counted}))
+    assert lines[0].split() == ["recall_at_1", "n/a", "(no", "items", "in", "this", "set)"]
+    assert "100.0%  (1/1)" in lines[1]
