@@ -61,8 +61,10 @@ def _term_patterns(pairs: tuple[tuple[str, str], ...]) -> list[tuple[str, re.Pat
 
 
 def normalize_query(query: str) -> str:
-    """Enroller shorthand ("termed", "elig", "docs") rewritten the way the toolkits say it."""
-    return replace_words(query, glossary().shorthand, joiners="/")
+    """Enroller shorthand ("termed", "elig", "docs") rewritten the way the toolkits say it (a phrase rewritten to
+    nothing, "remind me", leaves no gap)."""
+    rewritten = replace_words(query, glossary().shorthand, joiners="/")
+    return re.sub(r"  +", " ", rewritten).strip() if rewritten != query else rewritten
 
 
 def expand_query(query: str) -> str:

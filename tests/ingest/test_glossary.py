@@ -43,6 +43,7 @@ def test_cited_page_defines_the_term(corpus_dir: Path, term: str) -> None:
         pytest.param("terminal app", "terminal application", id="no-partial-word"),
         pytest.param("w/o SSN", "without SSN", id="slash-shorthand"),
         pytest.param("can i attach a screenshot", "can i attach upload a screenshot image file", id="attach-is-upload"),
+        pytest.param("remind me how long the rop is", "how long the rop is", id="asking-is-no-reminder"),
     ],
 )
 def test_shorthand_rewrites_whole_words(query: str, expected: str) -> None:
