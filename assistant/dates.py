@@ -75,7 +75,7 @@ HOLIDAYS: list[tuple[re.Pattern[str], object]] = [
     (re.compile(r"\bchristmas eve\b", re.I), lambda y: date(y, 12, 24)),
     (re.compile(r"\b(?:christmas|xmas)(?: day)?\b", re.I), lambda y: date(y, 12, 25)),
     (re.compile(r"\bnew year'?s eve\b", re.I), lambda y: date(y, 12, 31)),
-    (re.compile(r"\bnew year'?s(?: day)?\b", re.I), lambda y: date(y, 1, 1)),
+    (re.compile(r"\bnew year'?s?(?: day)?\b(?!\s+(?:plan|coverage|enrollment))", re.I), lambda y: date(y, 1, 1)),
     (re.compile(r"\b(?:mlk|martin luther king(?: jr\.?)?)(?: jr\.?)?(?: day)?\b", re.I),
      lambda y: _nth_weekday(y, 1, 0, 3)),
     (re.compile(r"\b(?:presidents'?|washington'?s) day\b", re.I), lambda y: _nth_weekday(y, 2, 0, 3)),
@@ -84,7 +84,7 @@ HOLIDAYS: list[tuple[re.Pattern[str], object]] = [
     (re.compile(r"\bjuneteenth\b", re.I), lambda y: date(y, 6, 19)),
     (re.compile(r"\b(?:independence day|july 4th|4th of july|fourth of july)\b", re.I), lambda y: date(y, 7, 4)),
     (re.compile(r"\blabor day\b", re.I), lambda y: _nth_weekday(y, 9, 0, 1)),
-    (re.compile(r"\bveterans'? day\b", re.I), lambda y: date(y, 11, 11)),
+    (re.compile(r"\bveteran'?s'? day\b", re.I), lambda y: date(y, 11, 11)),
     # Days named though they are no holidays: a date, and whether the Service Center is open is the tool's to say.
     (re.compile(r"\bhalloween\b", re.I), lambda y: date(y, 10, 31)),
     (re.compile(r"\bvalentine'?s(?: day)?\b", re.I), lambda y: date(y, 2, 14)),

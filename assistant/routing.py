@@ -187,6 +187,7 @@ _CONSUMER_PRONOUN = re.compile(r"\b(?:she|he|her|him|they|their)\b", re.IGNORECA
 _FOLLOWUP_WORDS = 8
 #: ... and so is a longer one that opens as a reply ("and how up to date is the data in it", "ok. anything
 #: i should include in the search next time so it finds ppl better?").
+_WHAT_IF = re.compile(r"^\W*(?:what|how) (?:if|about)\b", re.I)
 _CONTINUES = re.compile(r"^\W*(?:and|ok(?:ay)?|so|also|then|but|what about|how about|thanks?|got it|cool)\b", re.I)
 _CONTINUED_WORDS = 20
 #: A reply of at most this many words ("and by when") is elliptical: it continues the question before it.
@@ -467,10 +468,20 @@ def _service_center_plan(arguments: dict[str, Any], text: str, matched: list[str
     )
 
 
-def _plan_escalation(text: str, today: date) -> Plan | None:
+#: A follow-up of at most this many words that only gives another date ("and mine from the 2nd?") right after a
+#: dated tool's answer asks that tool again.
+_DATE_FOLLOW_UP_WORDS = 10
+
+
+def _plan_escalation(text: str, today: date, history: list[Answer] | None = None) -> Plan | None:
     rules = routing_rules().escalation
     triggers = _hits(rules.triggers, text)
-    if not triggers or not _hits(rules.asks_timeline, text):
+    again = _just_called(history or [], "escalation_timeline") is not None
+    short = len(text.split()) <= _DATE_FOLLOW_UP_WORDS
+    other = _hits(routing_rules().rop.triggers, text) or _hits(routing_rules().service_center.triggers, text)
+    if not triggers and again and short and not other:
+        triggers = ["(follow-up)"]  # "another one from 10/15, same question", "and mine from the 2nd?"
+    elif not triggers or not _hits(rules.asks_timeline, text):
         return None
     found = [f for f in parse_dates(text, today, "past") if f.value is not None]
     if not found:
@@ -521,6 +532,10 @@ def _plan_text_tool(
     previous = _previous_question(history)
     if not triggers and previous is not None and _hits(rules.follow_up_after, previous):
         triggers = [f"(follow-up) {hit}" for hit in _hits(rules.follow_ups, text)]
+    if not triggers and _just_called(history, tool) is not None and _CONTINUES.search(text):
+        triggers = ["(follow-up)"]  # "and for my own agency address change?" right after a category
+    if not triggers and _just_called(history, tool) is not None and _WHAT_IF.search(text):
+        triggers = ["(follow-up)"]  # "what if she just couldn't be reached at all" right after a reason
     if not triggers:
         return None
     content = _content_words(text, rules.meta_words)
@@ -599,7 +614,7 @@ def _plan_turn(
             argument="description",
             intent="help_request",
         ),
-        _plan_escalation(text, today),
+        _plan_escalation(text, today, history),
         _plan_service_center(text, today, now, history),
         _plan_rop(text, today, history, pending),
     ):

@@ -331,6 +331,21 @@ _KNOWN_DEV_MISSES = {
     "k-t006": "'put the HR in': HR is human resources as often as a help request; not read as one",
     "k-t022": "a received date right after the notice's date ('dated nov 3 on thanksgiving') is read as no date",
     "k-t232": "the Delegation Tool's cell-phone step is not one of its result messages",
+    # The counter set's dev wordings left after session 9's rules (13 of 149):
+    "n-t007": "'christmas day service center??' names the day and the center and asks nothing the rules read",
+    "n-t010": "'notcie' and 'dtaes': typos in words under seven letters are not read",
+    "n-t036": "'his paper from Covered say date 2 of february': the notice as 'his paper', a date as 'date 2 of'",
+    "n-t051": "'any support that day?' is not read as asking the hours",
+    "n-t062": "'is the delegation done now?' after the passcode: no result message named",
+    "n-t087": "'grandma only saw it nov 3': seeing the letter is not read as receiving it",
+    "n-t096": "'is it hopeless? terminated ...': no ROP word beside the termination",
+    "n-t110": "Spanish ('caso escalado el 2/23')",
+    "n-t120": "'in her hands 12/19': not read as the received date, and no ROP word",
+    "n-t127": "a date before 'that's the date on the NOD01' gets no role word",
+    "n-t180": "asks whether a problem is one category or another, with no category word the rules read",
+    "n-t187": "the Delegation Tool as 'the tool', its result paraphrased",
+    "n-t192": "'escalashun': two edits from 'escalation'",
+    "n-t045": "'is chat live as we speak' on 12/31 with 'the 1/1 deadline' named: 1/1 is read as the day asked about",
 }
 
 
@@ -339,7 +354,7 @@ def _dev_tools() -> list[Any]:
         pytest.param(q, marks=pytest.mark.xfail(reason=_KNOWN_DEV_MISSES[q["id"]], strict=True))
         if q["id"] in _KNOWN_DEV_MISSES
         else q
-        for name in ("fresh", "holdout", "blind", "wild", "street", "desk")
+        for name in ("fresh", "holdout", "blind", "wild", "street", "desk", "counter")
         for q in _jsonl(f"{name}/tool_questions.jsonl")
         if q["split"] == "dev"
     ]
@@ -525,3 +540,62 @@ def test_the_95th_day_is_a_count_not_a_date() -> None:
     """ "the 95th day from a 3/2 notice": 3/2 is the notice's date, and "the 95th" no day of a month."""
     plan = plan_turn("figure out the 95th day from a 3/2 notice thx", TODAY, [])
     assert plan.calls[0].arguments == {"notice_date": "2026-03-02"}
+
+
+def _called(name: str, arguments: dict[str, Any]) -> Answer:
+    return _turn("...", [(name, arguments)])
+
+
+@pytest.mark.parametrize(
+    ("history", "question", "tool"),
+    [
+        (
+            [_called("escalation_timeline", {"escalation_date": "2026-03-01"})],
+            "and mine from the 2nd?",
+            "escalation_timeline",
+        ),
+        (
+            [_called("help_request_router", {"description": "x"})],
+            "and for my own agency address change?",
+            "help_request_router",
+        ),
+        (
+            [_called("resolution_reason_picker", {"outcome": "x"})],
+            "what if she just couldn't be reached at all",
+            "resolution_reason_picker",
+        ),
+        ([], "and mine from the 2nd?", None),
+        (
+            [_called("escalation_timeline", {"escalation_date": "2026-03-01"})],
+            "and the nod01 dated the 2nd?",
+            "rop_calculator",
+        ),
+    ],
+)
+def test_a_follow_up_right_after_a_tool_asks_it_again(history: list[Answer], question: str, tool: str | None) -> None:
+    """ "and mine from the 2nd?" after an escalation's timeline, "and for ...?" after a category, "what if ..." after a
+    resolution reason ask the same tool; with nothing before, or naming another tool's subject, they do not."""
+    plan = plan_turn(question, TODAY, history)
+    assert [c.name for c in plan.calls] == ([tool] if tool else [])
+
+
+@pytest.mark.parametrize(
+    ("question", "arguments"),
+    [
+        (
+            "visa paperwork inconsistency, NOD dated 2/2, he only got it 2/11. what's his last day",
+            {"notice_date": "2026-02-02", "received_date": "2026-02-11", "inconsistency": "lawful_presence"},
+        ),
+        ("hi! quick one, letter dated dec 2, when is her last day to upload stuff?", {"notice_date": "2025-12-02"}),
+        (
+            "they cut her plan on the 14th of feb, how long for the no-gap reinstatement?",
+            {"termination_date": "2026-02-14"},
+        ),
+    ],
+)
+def test_the_notice_as_a_letter_and_a_termination_as_a_cut(question: str, arguments: dict[str, str]) -> None:
+    """The NOD01 called "the letter" or "the NOD", a lawful-presence problem called a visa, a termination called a
+    cut plan: the ROP calculator with those dates."""
+    plan = plan_turn(question, TODAY, [])
+    assert [c.name for c in plan.calls] == ["rop_calculator"]
+    assert arguments.items() <= plan.calls[0].arguments.items()
