@@ -66,14 +66,16 @@ def test_the_fresh_sets_split_and_thresholds_load(name: str, documents: int, una
     assert "key_fact" in load_thresholds(name, "test")
 
 
-def test_the_desk_set_is_tool_wordings_with_tool_thresholds() -> None:
-    """The desk set holds tool questions and conversations only; its test split has floors for those metrics."""
-    dev, test = load_set("desk", "dev"), load_set("desk", "test")
+@pytest.mark.parametrize("name", ["desk", "counter"])
+def test_the_tool_wording_sets_have_tool_thresholds(name: str) -> None:
+    """The desk and counter sets hold tool questions and conversations only; their test splits have floors for
+    those metrics."""
+    dev, test = load_set(name, "dev"), load_set(name, "test")
     assert not test.documents
     assert not test.unanswerable
     assert {q["id"] for q in dev.tools}.isdisjoint(q["id"] for q in test.tools)
     assert len(test.tools) >= 100
-    assert {"tool_routing", "tool_arguments", "conversation_turns"} <= set(load_thresholds("desk", "test"))
+    assert {"tool_routing", "tool_arguments", "conversation_turns"} <= set(load_thresholds(name, "test"))
 
 
 def test_a_metric_with_no_items_reads_n_a_in_the_table() -> None:
