@@ -187,6 +187,7 @@ _CONSUMER_PRONOUN = re.compile(r"\b(?:she|he|her|him|they|their)\b", re.IGNORECA
 _FOLLOWUP_WORDS = 8
 #: ... and so is a longer one that opens as a reply ("and how up to date is the data in it", "ok. anything
 #: i should include in the search next time so it finds ppl better?").
+_ON_TIME = re.compile(r"\b(?:got|received|came|arrived)\b.{0,20}\bon time\b|\bon time instead\b", re.I)
 _WHAT_IF = re.compile(r"^\W*(?:what|how) (?:if|about)\b", re.I)
 _CONTINUES = re.compile(r"^\W*(?:and|ok(?:ay)?|so|also|then|but|what about|how about|thanks?|got it|cool)\b", re.I)
 _CONTINUED_WORDS = 20
@@ -339,15 +340,20 @@ def _plan_rop(text: str, today: date, history: list[Answer], pending: dict[str, 
     # A reply that changes the inconsistency or names a termination may also come after a question about the
     # same consumer ("does she lose her whole plan?", then "and if it was a lawful presence one instead?").
     terminated = bool(_hits(rules.roles["termination_date"], text))
+    on_time = bool(_ON_TIME.search(text))
     follows_up = (
         _just_called(history, "rop_calculator") is not None
-        and bool(inc_hits or _REFERS_BACK.search(text) or terminated)
+        and bool(inc_hits or _REFERS_BACK.search(text) or terminated or on_time)
     ) or (
         _called_about_her(history, "rop_calculator") and bool(_CONTINUES.search(text)) and bool(inc_hits or terminated)
     )
     if not triggers and not continuing and not follows_up:
         return None
-    if not triggers and not continuing and not (inc_hits or terminated or mentions or _hits(rules.about_now, text)):
+    if (
+        not triggers
+        and not continuing
+        and not (inc_hits or terminated or mentions or on_time or _hits(rules.about_now, text))
+    ):
         # "do i call the carrier for that?", "and what's that one called officially?" right after an ROP answer:
         # nothing new for the calculator, so the same dates again would not answer it; the documents do.
         return None
@@ -362,6 +368,17 @@ def _plan_rop(text: str, today: date, history: list[Answer], pending: dict[str, 
             matched=triggers,
         )
     roles = _assign_roles(text, [f for f in found if f.value is not None], rules)
+    if (
+        previous is not None
+        and follows_up
+        and "termination_date" in previous
+        and "notice_date" not in previous
+        and set(roles) == {"notice_date"}
+        and not _hits(rules.roles["notice_date"], text)
+    ):
+        # "and for the deceased one on 2/24" right after a termination's window: a date with no role word takes
+        # the role the last one had.
+        roles = {"termination_date": roles["notice_date"]}
     arguments: dict[str, Any] = {}
     # "her sister's is dated 12/5, same issue, same question": the new date, the rest (today too) as before.
     same_case = bool(_SAME_CASE.search(text))
@@ -372,6 +389,8 @@ def _plan_rop(text: str, today: date, history: list[Answer], pending: dict[str, 
     for role, item in roles.items():
         assert item.value is not None
         arguments[role] = item.value.isoformat()
+    if "received_date" not in roles and on_time:
+        arguments.pop("received_date", None)  # "what if she got it on time instead": no late receipt
     if inconsistency:
         arguments["inconsistency"] = inconsistency
     if _hits(rules.about_now, text) or "today" in arguments:  # a carried-over "now" is this turn's today

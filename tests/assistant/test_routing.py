@@ -599,3 +599,15 @@ def test_the_notice_as_a_letter_and_a_termination_as_a_cut(question: str, argume
     plan = plan_turn(question, TODAY, [])
     assert [c.name for c in plan.calls] == ["rop_calculator"]
     assert arguments.items() <= plan.calls[0].arguments.items()
+
+
+def test_a_rop_follow_up_keeps_the_last_calls_date_role_and_drops_a_late_receipt() -> None:
+    """After a termination's window, "and for the deceased one on 2/24" is another termination; after a late
+    receipt, "what if she got it on time instead" is the notice date alone."""
+    termed = [_called("rop_calculator", {"termination_date": "2026-02-10", "today": "2026-03-01"})]
+    plan = plan_turn("and for the deceased one on 2/24", date(2026, 3, 1), termed)
+    assert plan.calls[0].arguments["termination_date"] == "2026-02-24"
+    assert "notice_date" not in plan.calls[0].arguments
+    late = [_called("rop_calculator", {"notice_date": "2025-11-20", "received_date": "2025-12-01"})]
+    plan = plan_turn("what if she got it on time instead", date(2025, 12, 11), late)
+    assert plan.calls[0].arguments == {"notice_date": "2025-11-20"}
