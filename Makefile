@@ -45,7 +45,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-# The whole suite, then the fresh, holdout, blind, wild, street, desk and counter sets' test splits against evals/thresholds.yaml (exit 1 on a
+# The whole suite, then the fresh, holdout, blind, wild, street, desk, counter and harbor sets' test splits against evals/thresholds.yaml (exit 1 on a
 # regression). Without ../shared/corpus the corpus tests and the eval skip with a reason.
 test: system-deps lint
 	$(BIN)/python -m pytest
@@ -56,6 +56,7 @@ test: system-deps lint
 	$(BIN)/enroller eval street --split test
 	$(BIN)/enroller eval desk --split test
 	$(BIN)/enroller eval counter --split test
+	$(BIN)/enroller eval harbor --split test
 
 # The edit loop: unit tests only (no embedding model, no real index), well under 30 s.
 test-fast: install
@@ -65,7 +66,7 @@ test-fast: install
 bench: install
 	$(BIN)/python evals/run_retrieval_bench.py
 
-# The assistant on the golden sets (fresh, holdout, blind, wild, street, desk and counter test splits, then the legacy sets): retrieval, key facts, first
+# The assistant on the golden sets (fresh, holdout, blind, wild, street, desk, counter and harbor test splits, then the legacy sets): retrieval, key facts, first
 # sentence, answer length, citations, tools, abstention, latency. `enroller eval --help` for the options.
 eval: install
 	$(BIN)/enroller eval fresh --split test
@@ -75,6 +76,7 @@ eval: install
 	$(BIN)/enroller eval street --split test
 	$(BIN)/enroller eval desk --split test
 	$(BIN)/enroller eval counter --split test
+	$(BIN)/enroller eval harbor --split test
 	$(BIN)/enroller eval legacy --split all
 
 clean:

@@ -33,7 +33,7 @@ PACIFIC = ZoneInfo("America/Los_Angeles")
 #: A question about "now" is asked at this local time on its `today` (the Service Center is open then on
 #: a regular weekday, closed on a holiday or weekend).
 NOW_TIME = dtime(10, 30)
-SETS = ("fresh", "holdout", "blind", "wild", "street", "desk", "counter", "legacy")
+SETS = ("fresh", "holdout", "blind", "wild", "street", "desk", "counter", "harbor", "legacy")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 
 
@@ -84,7 +84,7 @@ def load_set(name: str, split: str = "test") -> QuestionSet:
     def pick(path: Path) -> list[dict[str, Any]]:
         return [q for q in read_jsonl(path) if in_split(q, split)] if path.is_file() else []
 
-    if name in ("fresh", "holdout", "blind", "wild", "street", "desk", "counter"):
+    if name in ("fresh", "holdout", "blind", "wild", "street", "desk", "counter", "harbor"):
         folder = EVALS_DIR / name
         return QuestionSet(
             name,

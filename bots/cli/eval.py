@@ -20,7 +20,7 @@ def register(sub: Any) -> None:
         "set",
         nargs="?",
         default="fresh",
-        choices=["fresh", "holdout", "blind", "wild", "street", "desk", "counter", "legacy"],
+        choices=["fresh", "holdout", "blind", "wild", "street", "desk", "counter", "harbor", "legacy"],
         help="question set (fresh)",
     )
     p.add_argument("--split", choices=["dev", "test", "all"], default="test", help="which items (default test)")

@@ -51,6 +51,7 @@ def test_thresholds_report_floors_and_ceilings() -> None:
         ("blind", 60, 30, 25),
         ("wild", 60, 30, 25),
         ("street", 50, 25, 75),
+        ("harbor", 45, 15, 45),
     ],
 )
 def test_the_fresh_sets_split_and_thresholds_load(name: str, documents: int, unanswerable: int, tools: int) -> None:
