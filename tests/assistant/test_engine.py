@@ -405,3 +405,16 @@ def test_tool_citations_carry_their_documents_date() -> None:
     assert cited
     assert all(c.doc_date is not None for c in cited)
     assert all(c.doc_date == dates[c.source] for c in cited)
+
+
+@pytest.mark.parametrize(
+    ("name", "question"),
+    [
+        ("a web address", "can the consumer upload documents on the website?"),
+        ("a limit", "what counts for the minimum essential coverage inconsistency"),
+    ],
+)
+def test_a_question_that_only_mentions_a_website_or_mec_asks_for_no_address_or_limit(name: str, question: str) -> None:
+    """Mentioning a website is not asking for its address; minimum essential coverage is no minimum."""
+    kind = next(t for t in assistant_texts().abstain.answer_types if t.name == name)
+    assert not kind.unmet(question, "Upload verification documents in the Documents section.")
