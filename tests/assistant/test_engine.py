@@ -412,9 +412,11 @@ def test_tool_citations_carry_their_documents_date() -> None:
     [
         ("a web address", "can the consumer upload documents on the website?"),
         ("a limit", "what counts for the minimum essential coverage inconsistency"),
+        ("a person", "is there a version of the toolkit for spanish speakers?"),
     ],
 )
 def test_a_question_that_only_mentions_a_website_or_mec_asks_for_no_address_or_limit(name: str, question: str) -> None:
-    """Mentioning a website is not asking for its address; minimum essential coverage is no minimum."""
+    """Mentioning a website is not asking for its address; minimum essential coverage is no minimum; Spanish
+    speakers are no presenters."""
     kind = next(t for t in assistant_texts().abstain.answer_types if t.name == name)
     assert not kind.unmet(question, "Upload verification documents in the Documents section.")
