@@ -188,7 +188,8 @@ _FOLLOWUP_WORDS = 8
 #: ... and so is a longer one that opens as a reply ("and how up to date is the data in it", "ok. anything
 #: i should include in the search next time so it finds ppl better?").
 _ON_TIME = re.compile(r"\b(?:got|received|came|arrived)\b.{0,20}\bon time\b|\bon time instead\b", re.I)
-_WHAT_IF = re.compile(r"^\W*(?:what|how) (?:if|about)\b", re.I)
+#: A reply that puts another case to the tool just used: "and for ...", "and if ...", "what if ...", "what about ...".
+_FOLLOW_ON = re.compile(r"^\W*(?:(?:and|also|ok(?:ay)?,?\s+and)\s+(?:for|if|with)|(?:what|how) (?:if|about))\b", re.I)
 _CONTINUES = re.compile(r"^\W*(?:and|ok(?:ay)?|so|also|then|but|what about|how about|thanks?|got it|cool)\b", re.I)
 _CONTINUED_WORDS = 20
 #: A reply of at most this many words ("and by when") is elliptical: it continues the question before it.
@@ -551,13 +552,15 @@ def _plan_text_tool(
     previous = _previous_question(history)
     if not triggers and previous is not None and _hits(rules.follow_up_after, previous):
         triggers = [f"(follow-up) {hit}" for hit in _hits(rules.follow_ups, text)]
-    if not triggers and _just_called(history, tool) is not None and _CONTINUES.search(text):
-        triggers = ["(follow-up)"]  # "and for my own agency address change?" right after a category
-    if not triggers and _just_called(history, tool) is not None and _WHAT_IF.search(text):
-        triggers = ["(follow-up)"]  # "what if she just couldn't be reached at all" right after a reason
+    content = _content_words(text, rules.meta_words)
+    if not triggers and _just_called(history, tool) is not None and _FOLLOW_ON.search(text):
+        # "and for my own agency address change?" right after a category, "what if she just couldn't be reached
+        # at all" right after a reason: another case described, for the same tool ("thanks!" is none).
+        if len(content) < rules.min_content_words:
+            return None
+        triggers = ["(follow-up)"]
     if not triggers:
         return None
-    content = _content_words(text, rules.meta_words)
     if len(content) >= rules.min_content_words:
         description = text
     elif previous is not None:

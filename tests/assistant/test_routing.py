@@ -579,6 +579,9 @@ def _called(name: str, arguments: dict[str, Any]) -> Answer:
             "resolution_reason_picker",
         ),
         ([], "and mine from the 2nd?", None),
+        ([_called("help_request_router", {"description": "x"})], "ok thanks", None),
+        ([_called("help_request_router", {"description": "x"})], "so how long does it take to hear back", None),
+        ([_called("resolution_reason_picker", {"outcome": "x"})], "and how do i submit it", None),
         (
             [_called("escalation_timeline", {"escalation_date": "2026-03-01"})],
             "and the nod01 dated the 2nd?",
