@@ -493,13 +493,18 @@ def _service_center_plan(arguments: dict[str, Any], text: str, matched: list[str
 _DATE_FOLLOW_UP_WORDS = 10
 
 
+def _escalation_follow_up(text: str, history: list[Answer]) -> bool:
+    """A short reply right after an escalation's timeline that names no ROP or Service Center subject."""
+    if _just_called(history, "escalation_timeline") is None or len(text.split()) > _DATE_FOLLOW_UP_WORDS:
+        return False
+    rules = routing_rules()
+    return not (_hits(rules.rop.triggers, text) or _hits(rules.service_center.triggers, text))
+
+
 def _plan_escalation(text: str, today: date, history: list[Answer] | None = None) -> Plan | None:
     rules = routing_rules().escalation
     triggers = _hits(rules.triggers, text)
-    again = _just_called(history or [], "escalation_timeline") is not None
-    short = len(text.split()) <= _DATE_FOLLOW_UP_WORDS
-    other = _hits(routing_rules().rop.triggers, text) or _hits(routing_rules().service_center.triggers, text)
-    if not triggers and again and short and not other:
+    if not triggers and _escalation_follow_up(text, history or []):
         triggers = ["(follow-up)"]  # "another one from 10/15, same question", "and mine from the 2nd?"
     elif not triggers or not _hits(rules.asks_timeline, text):
         return None
